@@ -1,0 +1,212 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/cai-dev/cai/expr"
+	"github.com/cai-dev/cai/features"
+	"github.com/cai-dev/cai/ml"
+)
+
+// snapshotData is the full input of the model at one cutoff: automatic
+// features, user features and profile attributes, and eligibility.
+type snapshotData struct {
+	cutoff   int64
+	X        ml.Matrix // all profiles (keys order)
+	label    []float64
+	eligible []bool
+}
+
+// featureSet is computed for several cutoffs in one pass.
+type featureSet struct {
+	keys    *features.Keys
+	res     *features.Result
+	snaps   []*snapshotData
+	columns []ml.Column
+	desc    []string
+}
+
+// computeFeatures builds the model inputs at every cutoff. eventTypes
+// and attrs are the frozen plan (from training).
+func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []string, attrs []attrSpec, cutoffs []int64) (*featureSet, error) {
+	spec := &features.Spec{
+		Schema: p.events.Schema, IDCol: p.idCol, TSCol: p.tsCol, TypeCol: p.typeCol, Goal: p.goal,
+		ValueCols: p.valueCols, EventTypes: eventTypes, Lookback: p.lookback, Window: p.window,
+		Extra: append(append([]features.Agg{}, p.havAggs...), p.userAggs...),
+	}
+	isInt := expr.KindOf(p.events.Schema.Field(p.idCol).Type) == expr.KindInt
+	keys := features.NewKeys(isInt)
+	if p.profiles != nil {
+		for _, rec := range p.profiles.Batches {
+			v, err := expr.FromArrow(rec.Column(p.keyCol))
+			if err != nil {
+				return nil, err
+			}
+			for i := 0; i < v.Len; i++ {
+				keys.Add(v, i)
+			}
+		}
+		keys.Fixed = true
+	}
+	res, err := features.Build(ctx, spec, p.events.Batches, keys, cutoffs, func(done, total int64) {
+		e.progress("building features", done, total)
+	})
+	if err != nil {
+		return nil, err
+	}
+	fs := &featureSet{keys: keys, res: res}
+	fs.columns = append(fs.columns, res.Layout.Columns...)
+	fs.desc = append(fs.desc, res.Layout.Describe...)
+	for _, a := range p.userAggs {
+		kind := ml.KindNumeric
+		switch a.Func {
+		case "COUNT", "COUNT(*)":
+			kind = ml.KindCount
+		case "SUM":
+			kind = ml.KindAmount
+		}
+		fs.columns = append(fs.columns, ml.Column{Name: a.Name, Kind: kind, Group: a.Name})
+		fs.desc = append(fs.desc, a.Name)
+	}
+	ac, ad := attrColumns(attrs)
+	fs.columns = append(fs.columns, ac...)
+	fs.desc = append(fs.desc, ad...)
+	var where []bool
+	if p.where != nil {
+		if where, err = e.whereMask(p, keys); err != nil {
+			return nil, err
+		}
+	}
+	nh := len(p.havAggs)
+	for _, s := range res.Snapshots {
+		sd := &snapshotData{cutoff: s.Cutoff, label: s.Label}
+		var am ml.Matrix
+		if p.profiles != nil && len(attrs) > 0 {
+			if am, err = attrMatrix(p.profiles, p.keyCol, keys, attrs, s.Cutoff); err != nil {
+				return nil, err
+			}
+		}
+		n := keys.Len()
+		width := len(fs.columns)
+		sd.X = ml.NewMatrix(n, width)
+		aw := res.Layout.Width()
+		for r := 0; r < n; r++ {
+			row := sd.X.Data[r*width : (r+1)*width]
+			copy(row, s.X.Data[r*aw:(r+1)*aw])
+			for u := range p.userAggs {
+				row[aw+u] = s.Extra[nh+u][r]
+			}
+			if am.Cols > 0 {
+				copy(row[aw+len(p.userAggs):], am.Data[r*am.Cols:(r+1)*am.Cols])
+			}
+		}
+		if sd.eligible, err = e.eligibility(p, res.Layout, s, where); err != nil {
+			return nil, err
+		}
+		fs.snaps = append(fs.snaps, sd)
+	}
+	return fs, nil
+}
+
+// eligibility applies the default population rule (or HAVING) and WHERE.
+func (e *Engine) eligibility(p *prepared, l *features.Layout, s *features.Snapshot, where []bool) ([]bool, error) {
+	n := len(s.Label)
+	out := make([]bool, n)
+	var having *expr.Vector
+	if p.having != nil {
+		v, err := evalOverAggs(e.mem, p, s, n)
+		if err != nil {
+			return nil, err
+		}
+		having = v
+	}
+	for i := 0; i < n; i++ {
+		switch {
+		case having != nil:
+			out[i] = !having.IsNull(i) && having.B[i]
+		case p.churn:
+			out[i] = l.GoalCount(s, i) > 0
+		default:
+			out[i] = l.EventCount(s, i) > 0
+		}
+		if where != nil && !where[i] {
+			out[i] = false
+		}
+	}
+	return out, nil
+}
+
+// evalOverAggs evaluates HAVING over the per-profile aggregate values.
+func evalOverAggs(mem memory.Allocator, p *prepared, s *features.Snapshot, n int) (*expr.Vector, error) {
+	fields := make([]arrow.Field, len(p.havAggs))
+	cols := make([]arrow.Array, len(p.havAggs))
+	for a, agg := range p.havAggs {
+		vals := s.Extra[a]
+		isInt := agg.Func == "COUNT" || agg.Func == "COUNT(*)" || (agg.Arg != nil && expr.KindOf(agg.Arg.DataType()) == expr.KindInt && agg.Func != "AVG")
+		if isInt {
+			b := array.NewInt64Builder(mem)
+			for _, v := range vals[:n] {
+				if math.IsNaN(v) {
+					b.AppendNull()
+				} else {
+					b.Append(int64(v))
+				}
+			}
+			cols[a] = b.NewArray()
+			b.Release()
+			fields[a] = arrow.Field{Name: agg.Name, Type: expr.IntType, Nullable: true}
+			continue
+		}
+		b := array.NewFloat64Builder(mem)
+		for _, v := range vals[:n] {
+			if math.IsNaN(v) {
+				b.AppendNull()
+			} else {
+				b.Append(v)
+			}
+		}
+		cols[a] = b.NewArray()
+		b.Release()
+		fields[a] = arrow.Field{Name: agg.Name, Type: expr.FloatType, Nullable: true}
+	}
+	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(n))
+	for _, c := range cols {
+		c.Release()
+	}
+	defer rec.Release()
+	v, err := p.having.Eval(expr.NewBatch(rec))
+	if err != nil {
+		return nil, fmt.Errorf("HAVING: %w", err)
+	}
+	return v, nil
+}
+
+// whereMask evaluates WHERE over the profile table, per profile index.
+func (e *Engine) whereMask(p *prepared, keys *features.Keys) ([]bool, error) {
+	out := make([]bool, keys.Len())
+	lookup := *keys
+	lookup.Fixed = true
+	for _, rec := range p.profiles.Batches {
+		eb := expr.NewBatch(rec)
+		v, err := p.where.Eval(eb)
+		if err != nil {
+			return nil, fmt.Errorf("WHERE: %w", err)
+		}
+		kv, err := eb.Col(p.keyCol)
+		if err != nil {
+			return nil, err
+		}
+		for r := 0; r < eb.N; r++ {
+			if pi := lookup.Add(kv, r); pi >= 0 {
+				out[pi] = !v.IsNull(r) && v.B[r]
+			}
+		}
+	}
+	return out, nil
+}

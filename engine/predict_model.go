@@ -1,0 +1,414 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cai-dev/cai/expr"
+	"github.com/cai-dev/cai/features"
+	"github.com/cai-dev/cai/ml"
+	"github.com/cai-dev/cai/parser/ast"
+	"github.com/cai-dev/cai/planner"
+)
+
+// modelFileVersion is the version of the model metadata format.
+const modelFileVersion = 1
+
+// modelFile is what a saved model holds besides the network: the
+// definition, the frozen feature plan, data counts and evaluation.
+type modelFile struct {
+	Version     int             `json:"version"`
+	Name        string          `json:"name"`
+	Definition  string          `json:"definition"`
+	Kind        string          `json:"kind"`
+	Identity    string          `json:"identity"`
+	AsOf        int64           `json:"as_of"`
+	Window      int64           `json:"window"`
+	Lookback    int64           `json:"lookback"`
+	EventTypes  []string        `json:"event_types"`
+	Attrs       []attrSpec      `json:"attrs"`
+	Columns     []ml.Column     `json:"columns"`
+	Describe    []string        `json:"describe"`
+	Typical     []float64       `json:"typical"`
+	Counts      []SnapshotCount `json:"counts"`
+	Skipped     int64           `json:"skipped_events"`
+	Events      int64           `json:"events"`
+	Metrics     ml.Metrics      `json:"metrics"`
+	Deciles     []ml.Decile     `json:"deciles"`
+	TestY       []float64       `json:"test_y"`
+	TestP       []float64       `json:"test_p"`
+	Importance  []factorWeight  `json:"importance"`
+	Factors     int             `json:"factors"`
+	TrainedAt   time.Time       `json:"trained_at"`
+	TrainTimeMS int64           `json:"train_time_ms"`
+	Backtest    *backtestResult `json:"backtest,omitempty"`
+	Net         []byte          `json:"net"`
+
+	model *ml.Model
+}
+
+type factorWeight struct {
+	Code       string  `json:"code"`
+	Importance float64 `json:"importance"`
+}
+
+func (mf *modelFile) marshal() ([]byte, error) { return json.Marshal(mf) }
+
+func unmarshalModelFile(b []byte) (*modelFile, error) {
+	var mf modelFile
+	if err := json.Unmarshal(b, &mf); err != nil {
+		return nil, fmt.Errorf("model file is corrupt: %v", err)
+	}
+	if mf.Version != modelFileVersion {
+		return nil, fmt.Errorf("model file version %d is not supported (want %d)", mf.Version, modelFileVersion)
+	}
+	m, err := ml.UnmarshalModel(mf.Net)
+	if err != nil {
+		return nil, fmt.Errorf("model network: %w", err)
+	}
+	mf.model = m
+	return &mf, nil
+}
+
+// defaultAsOf is the start of the day after the latest event.
+func defaultAsOf(maxTS int64) int64 {
+	day := maxTS - ((maxTS%features.Day)+features.Day)%features.Day
+	return day + features.Day
+}
+
+// latestEvent finds the largest timestamp of the events.
+func latestEvent(p *prepared) (minTS, maxTS int64, err error) {
+	minTS, maxTS = math.MaxInt64, math.MinInt64
+	for _, rec := range p.events.Batches {
+		v, err := expr.FromArrow(rec.Column(p.tsCol))
+		if err != nil {
+			return 0, 0, err
+		}
+		for i := 0; i < v.Len; i++ {
+			if !v.IsNull(i) {
+				minTS = min(minTS, v.I[i])
+				maxTS = max(maxTS, v.I[i])
+			}
+		}
+	}
+	if maxTS == math.MinInt64 {
+		return 0, 0, &DataError{Kind: ErrNoPopulation, Detail: fmt.Sprintf("table %s has no events with a timestamp", p.spec.Events), Remedy: "load events first"}
+	}
+	return minTS, maxTS, nil
+}
+
+// split assigns a profile to train (0), validation (1) or test (2) by a
+// seeded hash of its identity, so one person is never on two sides.
+func split(id string, seed int64) int {
+	h := fnv.New64a()
+	h.Write([]byte(strconv.FormatInt(seed, 10)))
+	h.Write([]byte{0})
+	h.Write([]byte(id))
+	u := float64(h.Sum64()>>11) / float64(1<<53)
+	switch {
+	case u < 0.70:
+		return 0
+	case u < 0.85:
+		return 1
+	}
+	return 2
+}
+
+// train builds snapshots, checks data sufficiency, trains, calibrates
+// and evaluates a model.
+func (e *Engine) train(ctx context.Context, p *prepared, name, definition string) (*modelFile, error) {
+	start := time.Now()
+	asOf, cutoffs, err := planCutoffs(p)
+	if err != nil {
+		return nil, err
+	}
+	minClass, err := optInt(p.opts, "min_class", 500)
+	if err != nil {
+		return nil, err
+	}
+	nfactors, err := optInt(p.opts, "factors", 5)
+	if err != nil {
+		return nil, err
+	}
+	seed, err := optInt(p.opts, "seed", 42)
+	if err != nil {
+		return nil, err
+	}
+	types, attrs, err := planInputs(p)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := e.computeFeatures(ctx, p, types, attrs, cutoffs)
+	if err != nil {
+		return nil, err
+	}
+	mf := &modelFile{Version: modelFileVersion, Name: name, Definition: definition, Kind: strings.ToUpper(p.spec.Kind),
+		Identity: p.events.Schema.Field(p.idCol).Name, AsOf: asOf, Window: p.window, Lookback: p.lookback,
+		EventTypes: types, Attrs: attrs, Columns: fs.columns, Describe: fs.desc, Factors: nfactors,
+		Skipped: fs.res.Skipped, Events: fs.res.Events}
+	var sets [3]ml.Dataset
+	var ids [3][]string
+	totalPos, totalNeg := 0, 0
+	for _, sd := range fs.snaps {
+		c := SnapshotCount{Cutoff: sd.cutoff}
+		for i, ok := range sd.eligible {
+			if !ok {
+				continue
+			}
+			y := sd.label[i]
+			if p.churn {
+				y = 1 - y
+			}
+			c.Eligible++
+			if y == 1 {
+				c.Positives++
+			} else {
+				c.Negatives++
+			}
+			id := fs.keys.String(int32(i))
+			part := split(id, int64(seed))
+			sets[part].X.Data = append(sets[part].X.Data, sd.X.Data[i*sd.X.Cols:(i+1)*sd.X.Cols]...)
+			sets[part].X.Rows++
+			sets[part].X.Cols = sd.X.Cols
+			sets[part].Y = append(sets[part].Y, y)
+			ids[part] = append(ids[part], id)
+		}
+		totalPos += c.Positives
+		totalNeg += c.Negatives
+		mf.Counts = append(mf.Counts, c)
+	}
+	if err := sufficiency(p, mf.Counts, totalPos, totalNeg, minClass); err != nil {
+		return nil, err
+	}
+	opts, err := mlOptions(p.opts)
+	if err != nil {
+		return nil, err
+	}
+	opts.Progress = func(s ml.EpochStats) {
+		e.progress(fmt.Sprintf("training epoch %d/%d  train loss %.4f  val loss %.4f", s.Epoch, s.Epochs, s.TrainLoss, s.ValLoss), int64(s.Epoch), int64(s.Epochs))
+	}
+	model, err := ml.Train(ctx, fs.columns, sets[0], sets[1], opts)
+	if err != nil {
+		return nil, err
+	}
+	mf.model = model
+	if mf.Net, err = model.MarshalBinary(); err != nil {
+		return nil, err
+	}
+	if sets[2].X.Rows > 0 {
+		prob := model.Predict(sets[2].X)
+		mf.Metrics = ml.Evaluate(sets[2].Y, prob)
+		mf.Deciles = ml.Deciles(sets[2].Y, prob)
+		mf.TestY, mf.TestP = sets[2].Y, prob
+	}
+	mf.Typical = typicalValues(sets[0].X)
+	mf.Importance = e.globalImportance(mf, sets[0].X)
+	mf.TrainedAt = time.Now().UTC()
+	mf.TrainTimeMS = time.Since(start).Milliseconds()
+	return mf, nil
+}
+
+// planCutoffs chooses the scoring cutoff (AS OF) and the training
+// cutoffs AS_OF - W, AS_OF - 2W, ... that have enough history before
+// them and a complete outcome window after them.
+func planCutoffs(p *prepared) (asOf int64, cutoffs []int64, err error) {
+	minTS, maxTS, err := latestEvent(p)
+	if err != nil {
+		return 0, nil, err
+	}
+	asOf = p.asOf
+	if asOf == 0 {
+		asOf = defaultAsOf(maxTS)
+	}
+	nsnap, err := optInt(p.opts, "snapshots", 4)
+	if err != nil {
+		return 0, nil, err
+	}
+	minHistory := max(p.window, 30*features.Day)
+	for k := 0; k < max(nsnap, 1); k++ {
+		t := asOf - p.window - int64(k)*p.window
+		if t-minTS < minHistory || t+p.window > maxTS+features.Day {
+			break
+		}
+		cutoffs = append(cutoffs, t)
+	}
+	if len(cutoffs) == 0 {
+		return 0, nil, &DataError{Kind: ErrNotEnoughHistory,
+			Detail: fmt.Sprintf("events run from %s to %s; a training snapshot needs %s of history before its cutoff and a complete %s outcome window before AS OF %s",
+				expr.FormatTime(minTS), expr.FormatTime(maxTS), expr.FormatDuration(minHistory), expr.FormatDuration(p.window), expr.FormatTime(asOf)),
+			Remedy: "use a shorter WITHIN window, a later AS OF, or load a longer history"}
+	}
+	return asOf, cutoffs, nil
+}
+
+// planInputs freezes the tracked event types and profile attributes.
+func planInputs(p *prepared) ([]string, []attrSpec, error) {
+	ntypes, err := optInt(p.opts, "event_types", 10)
+	if err != nil {
+		return nil, nil, err
+	}
+	var types []string
+	if p.typeCol >= 0 {
+		if types, err = topEventTypes(p.events, p.typeCol, ntypes); err != nil {
+			return nil, nil, err
+		}
+	}
+	var attrs []attrSpec
+	if p.profiles != nil {
+		if attrs, err = planAttributes(p.profiles, p.keyCol, p.spec.Exclude); err != nil {
+			return nil, nil, err
+		}
+	}
+	return types, attrs, nil
+}
+
+// sufficiency checks the label balance before training.
+func sufficiency(p *prepared, counts []SnapshotCount, pos, neg, minClass int) error {
+	eligible := 0
+	for _, c := range counts {
+		eligible += c.Eligible
+	}
+	outcome := "reach the goal"
+	if p.churn {
+		outcome = "churn"
+	}
+	switch {
+	case eligible == 0:
+		remedy := "widen the population (drop or loosen WHERE / HAVING) or use a longer LOOKBACK"
+		if p.churn {
+			remedy = "CHURN needs profiles with at least one goal event in the lookback; check the GOAL condition, use a longer LOOKBACK, or use CONVERSION"
+		}
+		return &DataError{Kind: ErrNoPopulation, Counts: counts, Detail: "no profile is eligible at any training cutoff", Remedy: remedy}
+	case pos == 0 || neg == 0:
+		kind, detail := ErrGoalNeverOccurs, "the goal never occurs in any outcome window"
+		if (pos == 0) == p.churn {
+			kind, detail = ErrGoalAlwaysOccurs, "the goal occurs for every eligible profile"
+		}
+		return &DataError{Kind: kind, Counts: counts, Detail: detail,
+			Remedy: "check the GOAL condition against the data (SELECT COUNT(*) ... WHERE <goal>), or change the WITHIN window"}
+	case pos < minClass || neg < minClass:
+		return &DataError{Kind: ErrNotEnoughData, Counts: counts,
+			Detail: fmt.Sprintf("%d profiles %s and %d do not; at least %d of each are needed (option min_class)", pos, outcome, neg, minClass),
+			Remedy: "use a shorter or longer WITHIN window to balance the classes, a wider population, a longer history (more snapshots), or lower min_class"}
+	}
+	return nil
+}
+
+func mlOptions(opts map[string]string) (ml.Options, error) {
+	var o ml.Options
+	var err error
+	if h, ok := opts["hidden"]; ok {
+		o.Hidden = []int{}
+		for _, part := range strings.Split(h, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			n, err := strconv.Atoi(part)
+			if err != nil || n <= 0 || n > 4096 {
+				return o, fmt.Errorf("option hidden must list layer widths such as '64,32', got %q", h)
+			}
+			o.Hidden = append(o.Hidden, n)
+		}
+	}
+	if o.Epochs, err = optInt(opts, "epochs", 0); err != nil {
+		return o, err
+	}
+	if o.BatchSize, err = optInt(opts, "batch_size", 0); err != nil {
+		return o, err
+	}
+	if o.Patience, err = optInt(opts, "patience", 0); err != nil {
+		return o, err
+	}
+	seed, err := optInt(opts, "seed", 42)
+	if err != nil {
+		return o, err
+	}
+	o.Seed = int64(seed)
+	if o.LearningRate, err = optFloat(opts, "learning_rate", 0); err != nil {
+		return o, err
+	}
+	if lr, ok := opts["lr"]; ok {
+		if o.LearningRate, err = strconv.ParseFloat(lr, 64); err != nil {
+			return o, fmt.Errorf("option lr must be a number, got %q", lr)
+		}
+	}
+	if o.L2, err = optFloat(opts, "l2", 0); err != nil {
+		return o, err
+	}
+	o.Calibration = opts["calibration"]
+	return o, nil
+}
+
+// typicalValues is the per-column median of the training rows.
+func typicalValues(X ml.Matrix) []float64 {
+	out := make([]float64, X.Cols)
+	col := make([]float64, 0, X.Rows)
+	for j := 0; j < X.Cols; j++ {
+		col = col[:0]
+		for i := 0; i < X.Rows; i++ {
+			if v := X.Data[i*X.Cols+j]; !math.IsNaN(v) {
+				col = append(col, v)
+			}
+		}
+		if len(col) == 0 {
+			out[j] = math.NaN()
+			continue
+		}
+		sort.Float64s(col)
+		out[j] = col[len(col)/2]
+	}
+	return out
+}
+
+// globalImportance is the mean |impact| per factor over a sample of
+// training rows.
+func (e *Engine) globalImportance(mf *modelFile, X ml.Matrix) []factorWeight {
+	n := min(X.Rows, 2000)
+	if n == 0 {
+		return nil
+	}
+	sample := ml.Matrix{Rows: n, Cols: X.Cols, Data: X.Data[:n*X.Cols]}
+	attr := mf.model.Attribute(sample, mf.model.Reference(), 0)
+	sums := map[string]float64{}
+	for i := 0; i < n; i++ {
+		group := map[string]float64{}
+		for j, c := range mf.Columns {
+			group[c.Group] += attr.Data[i*attr.Cols+j]
+		}
+		for g, v := range group {
+			sums[g] += math.Abs(v)
+		}
+	}
+	out := make([]factorWeight, 0, len(sums))
+	for g, s := range sums {
+		out = append(out, factorWeight{Code: g, Importance: s / float64(n)})
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].Importance != out[b].Importance {
+			return out[a].Importance > out[b].Importance
+		}
+		return out[a].Code < out[b].Code
+	})
+	return out
+}
+
+// loadModel reads a saved model.
+func (e *Engine) loadModel(pos ast.Pos, name string) (*modelFile, error) {
+	m, err := e.cat.Model(name)
+	if err != nil {
+		return nil, notFound(pos, err)
+	}
+	mf, err := unmarshalModelFile(m.Blob)
+	if err != nil {
+		return nil, planner.Errorf(pos, ErrExecution, "model %s: %v", name, err)
+	}
+	return mf, nil
+}

@@ -1,0 +1,307 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/cai-dev/cai/expr"
+	"github.com/cai-dev/cai/ml"
+	"github.com/cai-dev/cai/parser"
+	"github.com/cai-dev/cai/parser/ast"
+	"github.com/cai-dev/cai/planner"
+)
+
+// scored is a model's output at one cutoff for the eligible profiles.
+type scored struct {
+	mf      *modelFile
+	cutoff  int64
+	ids     *expr.Vector
+	X       ml.Matrix
+	prob    []float64
+	outcome []float64 // what happened in [cutoff, cutoff+window), 1 = the predicted outcome
+	maxTS   int64
+}
+
+// specOf re-parses a model's definition.
+func specOf(mf *modelFile) (*ast.PredictSpec, error) {
+	stmts, err := parser.Parse(mf.Name, mf.Definition)
+	if err != nil || len(stmts) != 1 {
+		return nil, fmt.Errorf("model %s: cannot read its definition: %v", mf.Name, err)
+	}
+	switch s := stmts[0].(type) {
+	case *ast.CreateModel:
+		return s.Spec, nil
+	case *ast.Predict:
+		return s.Spec, nil
+	}
+	return nil, fmt.Errorf("model %s: definition is not a PREDICT", mf.Name)
+}
+
+// score computes features at cutoff (0 = the day after the latest
+// event) and scores the eligible profiles.
+func (e *Engine) score(ctx context.Context, b *planner.Binder, mf *modelFile, cutoff int64) (*scored, error) {
+	spec, err := specOf(mf)
+	if err != nil {
+		return nil, err
+	}
+	p, err := e.prepare(b, spec)
+	if err != nil {
+		return nil, fmt.Errorf("model %s no longer matches its tables: %w", mf.Name, err)
+	}
+	defer p.release()
+	_, maxTS, err := latestEvent(p)
+	if err != nil {
+		return nil, err
+	}
+	if cutoff == 0 {
+		cutoff = defaultAsOf(maxTS)
+	}
+	fs, err := e.computeFeatures(ctx, p, mf.EventTypes, mf.Attrs, []int64{cutoff})
+	if err != nil {
+		return nil, err
+	}
+	if len(fs.columns) != len(mf.Columns) {
+		return nil, fmt.Errorf("model %s expects %d features, the data now gives %d; retrain it", mf.Name, len(mf.Columns), len(fs.columns))
+	}
+	sd := fs.snaps[0]
+	var idx []int32
+	for i, ok := range sd.eligible {
+		if ok {
+			idx = append(idx, int32(i))
+		}
+	}
+	s := &scored{mf: mf, cutoff: cutoff, ids: fs.keys.Vector(idx), X: ml.NewMatrix(len(idx), sd.X.Cols), maxTS: maxTS}
+	s.outcome = make([]float64, len(idx))
+	for r, i := range idx {
+		copy(s.X.Data[r*s.X.Cols:(r+1)*s.X.Cols], sd.X.Data[int(i)*sd.X.Cols:(int(i)+1)*sd.X.Cols])
+		s.outcome[r] = sd.label[i]
+		if p.churn {
+			s.outcome[r] = 1 - s.outcome[r]
+		}
+	}
+	if len(idx) > 0 {
+		s.prob = mf.model.Predict(s.X)
+	}
+	return s, nil
+}
+
+// scoreSchema is the schema of a prediction result.
+func scoreSchema(idName string, idType arrow.DataType) *arrow.Schema {
+	return arrow.NewSchema([]arrow.Field{
+		{Name: idName, Type: idType, Nullable: true},
+		{Name: "probability", Type: expr.FloatType, Nullable: true},
+		{Name: "score", Type: expr.FloatType, Nullable: true},
+		{Name: "percentile", Type: expr.IntType, Nullable: true},
+		{Name: "bucket", Type: expr.StringType, Nullable: true},
+		{Name: "factors", Type: expr.FactorsType, Nullable: true},
+		{Name: "cutoff", Type: expr.TimestampType, Nullable: true},
+		{Name: "model", Type: expr.StringType, Nullable: true},
+	}, nil)
+}
+
+// scores ranks probabilities: score = 100 × share of the population with
+// a lower probability.
+func scores(prob []float64) []float64 {
+	n := len(prob)
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return prob[order[a]] < prob[order[b]] })
+	out := make([]float64, n)
+	for k := 0; k < n; {
+		j := k
+		for j < n && prob[order[j]] == prob[order[k]] {
+			j++
+		}
+		for t := k; t < j; t++ {
+			out[order[t]] = 100 * float64(k) / float64(n)
+		}
+		k = j
+	}
+	return out
+}
+
+// Bucket maps a 0-100 score to high / medium / low.
+func Bucket(score float64) string {
+	switch {
+	case score >= 75:
+		return "high"
+	case score >= 25:
+		return "medium"
+	}
+	return "low"
+}
+
+// record builds the result set; nfactors < 0 uses the model's default.
+func (s *scored) record(mem memory.Allocator, nfactors int) (arrow.RecordBatch, error) {
+	mf := s.mf
+	idType := s.ids.DT
+	schema := scoreSchema(mf.Identity, idType)
+	if nfactors < 0 {
+		nfactors = mf.Factors
+	}
+	n := len(s.prob)
+	sc := scores(s.prob)
+	pb := array.NewFloat64Builder(mem)
+	sb := array.NewFloat64Builder(mem)
+	perc := array.NewInt64Builder(mem)
+	bb := array.NewStringBuilder(mem)
+	cb := array.NewTimestampBuilder(mem, expr.TimestampType)
+	mb := array.NewStringBuilder(mem)
+	fb := array.NewListBuilder(mem, expr.FactorType)
+	builders := []array.Builder{pb, sb, perc, bb, cb, mb, fb}
+	defer func() {
+		for _, b := range builders {
+			b.Release()
+		}
+	}()
+	var attr ml.Matrix
+	if nfactors > 0 && n > 0 {
+		attr = mf.model.Attribute(s.X, mf.model.Reference(), 0)
+	}
+	for i := 0; i < n; i++ {
+		pb.Append(s.prob[i])
+		sb.Append(sc[i])
+		perc.Append(int64(min(100, math.Floor(sc[i])+1)))
+		bb.Append(Bucket(sc[i]))
+		cb.Append(arrow.Timestamp(s.cutoff))
+		mb.Append(mf.Name)
+		if nfactors > 0 {
+			appendFactors(fb, mf, s.X.Data[i*s.X.Cols:(i+1)*s.X.Cols], attr.Data[i*attr.Cols:(i+1)*attr.Cols], nfactors)
+		} else {
+			fb.Append(true)
+		}
+	}
+	// id, probability, score, percentile, bucket, factors, cutoff, model
+	cols := []arrow.Array{s.ids.ToArrow(mem), pb.NewArray(), sb.NewArray(), perc.NewArray(), bb.NewArray(), fb.NewArray(), cb.NewArray(), mb.NewArray()}
+	defer func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}()
+	return array.NewRecordBatch(schema, cols, int64(n)), nil
+}
+
+// factor is one rolled-up influential factor of a profile.
+type factor struct {
+	code           string
+	text           string
+	value, typical float64
+	impact         float64
+}
+
+// profileFactors rolls attributions up to groups and phrases the top ones
+// that push toward the predicted outcome.
+func profileFactors(mf *modelFile, x, attr []float64, n int) []factor {
+	type group struct {
+		impact float64
+		rep    int
+		repAbs float64
+	}
+	groups := map[string]*group{}
+	var order []string
+	for j, c := range mf.Columns {
+		g := groups[c.Group]
+		if g == nil {
+			g = &group{rep: j, repAbs: -1}
+			groups[c.Group] = g
+			order = append(order, c.Group)
+		}
+		g.impact += attr[j]
+		a := math.Abs(attr[j])
+		if c.Kind == ml.KindBinary && strings.Contains(c.Name, "=") {
+			if x[j] == 1 {
+				a = math.Inf(1) // the profile's own level represents it
+			}
+		}
+		if a > g.repAbs {
+			g.rep, g.repAbs = j, a
+		}
+	}
+	var out []factor
+	for _, code := range order {
+		g := groups[code]
+		if g.impact <= 0 || math.IsNaN(g.impact) {
+			continue
+		}
+		j := g.rep
+		f := factor{code: code, value: x[j], typical: mf.Typical[j], impact: g.impact}
+		f.text = factorText(mf.Columns[j], mf.Describe[j], f.value, f.typical)
+		out = append(out, f)
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].impact > out[b].impact })
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+func factorText(c ml.Column, desc string, v, typical float64) string {
+	if c.Kind == ml.KindBinary && strings.Contains(c.Name, "=") {
+		return capitalize(desc)
+	}
+	if math.IsNaN(v) {
+		return capitalize(desc) + ": none"
+	}
+	return fmt.Sprintf("%s: %s (typical: %s)", capitalize(desc), formatNum(v), formatNum(typical))
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func formatNum(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "none"
+	case math.Abs(v) >= 10 || v == math.Trunc(v):
+		return strconv.FormatFloat(math.Round(v), 'f', 0, 64)
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
+}
+
+func appendFactors(fb *array.ListBuilder, mf *modelFile, x, attr []float64, n int) {
+	fs := profileFactors(mf, x, attr, n)
+	fb.Append(true)
+	st := fb.ValueBuilder().(*array.StructBuilder)
+	top := 0.0
+	if len(fs) > 0 {
+		top = fs[0].impact
+	}
+	for _, f := range fs {
+		st.Append(true)
+		st.FieldBuilder(0).(*array.StringBuilder).Append(f.code)
+		st.FieldBuilder(1).(*array.StringBuilder).Append(f.text)
+		appendMaybe(st.FieldBuilder(2).(*array.Float64Builder), f.value)
+		appendMaybe(st.FieldBuilder(3).(*array.Float64Builder), f.typical)
+		st.FieldBuilder(4).(*array.Float64Builder).Append(f.impact)
+		imp := "low"
+		switch {
+		case f.impact >= 0.5*top:
+			imp = "high"
+		case f.impact >= 0.2*top:
+			imp = "medium"
+		}
+		st.FieldBuilder(5).(*array.StringBuilder).Append(imp)
+	}
+}
+
+func appendMaybe(b *array.Float64Builder, v float64) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		b.AppendNull()
+		return
+	}
+	b.Append(v)
+}

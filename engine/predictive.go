@@ -1,0 +1,99 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/cai-dev/cai/expr"
+	"github.com/cai-dev/cai/parser/ast"
+	"github.com/cai-dev/cai/planner"
+)
+
+// explainPredict shows what a PREDICT would train on without training:
+// cutoffs, windows, eligible counts and label balance per snapshot, and
+// the feature plan.
+func (e *Engine) explainPredict(ctx context.Context, st ast.Stmt, params []any) (*Result, error) {
+	var spec *ast.PredictSpec
+	switch st := st.(type) {
+	case *ast.Predict:
+		spec = st.Spec
+	case *ast.CreateModel:
+		spec = st.Spec
+	}
+	b := e.binder(params)
+	defer b.Release()
+	p, err := e.prepare(b, spec)
+	if err != nil {
+		return nil, err
+	}
+	defer p.release()
+	asOf, cutoffs, err := planCutoffs(p)
+	if err != nil {
+		return nil, err
+	}
+	types, attrs, err := planInputs(p)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := e.computeFeatures(ctx, p, types, attrs, cutoffs)
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	add := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
+	add("Predict %s of %s", strings.ToUpper(spec.Kind), spec.Events)
+	add("├── identity %q, timestamp %q, event type %s", p.events.Schema.Field(p.idCol).Name, p.events.Schema.Field(p.tsCol).Name, typeName(p))
+	add("├── goal %s within %s, lookback %s", p.goal, expr.FormatDuration(p.window), expr.FormatDuration(p.lookback))
+	add("├── scoring cutoff (AS OF) %s", expr.FormatTime(asOf))
+	add("├── events %d read, %d skipped without identity", fs.res.Events, fs.res.Skipped)
+	add("├── training snapshots")
+	for _, sd := range fs.snaps {
+		c := SnapshotCount{Cutoff: sd.cutoff}
+		for i, ok := range sd.eligible {
+			if !ok {
+				continue
+			}
+			c.Eligible++
+			y := sd.label[i]
+			if p.churn {
+				y = 1 - y
+			}
+			if y == 1 {
+				c.Positives++
+			} else {
+				c.Negatives++
+			}
+		}
+		add("│   ├── features [%s, %s), labels [%s, %s): %d eligible, %d positive, %d negative",
+			expr.FormatTime(sd.cutoff-p.lookback), expr.FormatTime(sd.cutoff), expr.FormatTime(sd.cutoff), expr.FormatTime(sd.cutoff+p.window), c.Eligible, c.Positives, c.Negatives)
+	}
+	add("└── feature plan: %d columns in one pass over %s", len(fs.columns), spec.Events)
+	for i, c := range fs.columns {
+		branch := "├──"
+		if i == len(fs.columns)-1 {
+			branch = "└──"
+		}
+		add("    %s %s: %s", branch, c.Name, fs.desc[i])
+	}
+	rb := e.newRows(col("plan", expr.StringType))
+	for _, l := range lines {
+		rb.add(l)
+	}
+	return rb.result(), nil
+}
+
+func typeName(p *prepared) string {
+	if p.typeCol < 0 {
+		return "(none: every row is one kind of event)"
+	}
+	return fmt.Sprintf("%q", p.events.Schema.Field(p.typeCol).Name)
+}
+
+func (e *Engine) insights(ctx context.Context, st *ast.Insights, params []any) (*Result, error) {
+	return nil, planner.Errorf(st.At, planner.ErrUnsupported, "INSIGHTS is not implemented yet")
+}
+
+func (e *Engine) report(ctx context.Context, st *ast.Report, params []any) (*Result, error) {
+	return nil, planner.Errorf(st.At, planner.ErrUnsupported, "REPORT is not implemented yet")
+}

@@ -1,0 +1,160 @@
+package exec
+
+import (
+	"encoding/binary"
+	"math"
+
+	"github.com/cai-dev/cai/expr"
+)
+
+// groupTable assigns dense group ids to key tuples and keeps one copy of
+// each distinct key. A single integer-like key uses a map of int64; other
+// keys are encoded to bytes.
+type groupTable struct {
+	keys    []*expr.Vector // distinct key values, one row per group
+	ints    map[int64]int32
+	nullID  int32
+	generic map[string]int32
+	buf     []byte
+	n       int
+}
+
+func newGroupTable(nkeys int) *groupTable {
+	t := &groupTable{keys: make([]*expr.Vector, nkeys), nullID: -1}
+	if nkeys == 0 {
+		t.n = 1 // the single group of an aggregate without GROUP BY
+	}
+	return t
+}
+
+// assign returns the group id of every row of the key vectors.
+func (t *groupTable) assign(keys []*expr.Vector, n int) []int32 {
+	ids := make([]int32, n)
+	if len(keys) == 0 {
+		return ids
+	}
+	for j, k := range keys {
+		if t.keys[j] == nil {
+			t.keys[j] = &expr.Vector{DT: k.DT}
+		}
+	}
+	k0 := keys[0].Kind()
+	if len(keys) == 1 && (k0 == expr.KindInt || k0 == expr.KindTimestamp || k0 == expr.KindDuration) {
+		if t.ints == nil {
+			t.ints = make(map[int64]int32)
+		}
+		v := keys[0]
+		for i := 0; i < n; i++ {
+			if v.IsNull(i) {
+				if t.nullID < 0 {
+					t.nullID = t.add(keys, i)
+				}
+				ids[i] = t.nullID
+				continue
+			}
+			id, ok := t.ints[v.I[i]]
+			if !ok {
+				id = t.add(keys, i)
+				t.ints[v.I[i]] = id
+			}
+			ids[i] = id
+		}
+		return ids
+	}
+	if t.generic == nil {
+		t.generic = make(map[string]int32)
+	}
+	for i := 0; i < n; i++ {
+		t.buf = encodeKey(t.buf[:0], keys, i)
+		id, ok := t.generic[string(t.buf)]
+		if !ok {
+			id = t.add(keys, i)
+			t.generic[string(t.buf)] = id
+		}
+		ids[i] = id
+	}
+	return ids
+}
+
+func (t *groupTable) add(keys []*expr.Vector, i int) int32 {
+	for j, k := range keys {
+		appendRow(t.keys[j], k, i)
+	}
+	t.n++
+	return int32(t.n - 1)
+}
+
+// encodeKey appends an unambiguous byte encoding of row i of the vectors.
+func encodeKey(buf []byte, vs []*expr.Vector, i int) []byte {
+	for _, v := range vs {
+		if v.IsNull(i) {
+			buf = append(buf, 0)
+			continue
+		}
+		buf = append(buf, 1)
+		switch v.Kind() {
+		case expr.KindInt, expr.KindTimestamp, expr.KindDuration:
+			buf = binary.LittleEndian.AppendUint64(buf, uint64(v.I[i]))
+		case expr.KindFloat:
+			f := v.F[i]
+			if f == 0 {
+				f = 0 // -0 groups with 0
+			}
+			if math.IsNaN(f) {
+				f = math.NaN()
+			}
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(f))
+		case expr.KindString:
+			buf = binary.AppendUvarint(buf, uint64(len(v.S[i])))
+			buf = append(buf, v.S[i]...)
+		case expr.KindBool:
+			if v.B[i] {
+				buf = append(buf, 1)
+			} else {
+				buf = append(buf, 0)
+			}
+		default:
+			s := v.Arr.ValueStr(i)
+			buf = binary.AppendUvarint(buf, uint64(len(s)))
+			buf = append(buf, s...)
+		}
+	}
+	return buf
+}
+
+// appendRow appends row i of src to dst (same kind), growing dst.
+func appendRow(dst, src *expr.Vector, i int) {
+	null := src.IsNull(i)
+	if null && dst.Valid == nil {
+		dst.Valid = make([]bool, dst.Len, dst.Len+1)
+		for j := range dst.Valid {
+			dst.Valid[j] = true
+		}
+	}
+	if dst.Valid != nil {
+		dst.Valid = append(dst.Valid, !null)
+	}
+	switch dst.Kind() {
+	case expr.KindInt, expr.KindTimestamp, expr.KindDuration:
+		var x int64
+		if !null {
+			x = src.I[i]
+		}
+		dst.I = append(dst.I, x)
+	case expr.KindFloat:
+		var x float64
+		if !null {
+			x = src.F[i]
+		}
+		dst.F = append(dst.F, x)
+	case expr.KindString:
+		var x string
+		if !null {
+			x = src.S[i]
+		}
+		dst.S = append(dst.S, x)
+	case expr.KindBool:
+		dst.B = append(dst.B, !null && src.B[i])
+	}
+	dst.Len++
+}

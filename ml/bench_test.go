@@ -1,0 +1,82 @@
+package ml
+
+import (
+	"context"
+	"sync"
+	"testing"
+)
+
+var (
+	benchOnce  sync.Once
+	benchModel *Model
+	benchData  Dataset
+)
+
+// benchFixture trains one model on 50k×80 synthetic rows for the scoring
+// benchmarks.
+func benchFixture(b *testing.B) (*Model, Dataset) {
+	b.Helper()
+	benchOnce.Do(func() {
+		cols, ds, _ := synth(60000, 80, 1, -2)
+		m, err := Train(context.Background(), cols, ds.split(0, 50000), ds.split(50000, 60000), Options{Epochs: 3})
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchModel, benchData = m, ds.split(0, 50000)
+	})
+	return benchModel, benchData
+}
+
+// BenchmarkTrain50k trains on 50k rows × 80 columns (10k validation rows)
+// with the default options, early stopping included.
+func BenchmarkTrain50k(b *testing.B) {
+	cols, ds, _ := synth(60000, 80, 1, -2)
+	train, val := ds.split(0, 50000), ds.split(50000, 60000)
+	b.ResetTimer()
+	for range b.N {
+		m, err := Train(context.Background(), cols, train, val, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(m.Info().Epochs), "epochs")
+	}
+	b.ReportMetric(float64(train.X.Rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkTrainEpoch50k measures one epoch on 50k rows × 80 columns.
+func BenchmarkTrainEpoch50k(b *testing.B) {
+	cols, ds, _ := synth(60000, 80, 1, -2)
+	train, val := ds.split(0, 50000), ds.split(50000, 60000)
+	b.ResetTimer()
+	for range b.N {
+		if _, err := Train(context.Background(), cols, train, val, Options{Epochs: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPredict(b *testing.B) {
+	m, ds := benchFixture(b)
+	b.ResetTimer()
+	for range b.N {
+		m.Predict(ds.X)
+	}
+	b.ReportMetric(float64(ds.X.Rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func benchAttribute(b *testing.B, steps int) {
+	m, ds := benchFixture(b)
+	X := ds.split(0, 10000).X
+	ref := m.Reference()
+	b.ResetTimer()
+	for range b.N {
+		m.Attribute(X, ref, steps)
+	}
+	b.ReportMetric(float64(X.Rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkAttribute uses 20 midpoint steps.
+func BenchmarkAttribute(b *testing.B) { benchAttribute(b, 20) }
+
+// BenchmarkAttributeExact integrates exactly between ReLU switches.
+func BenchmarkAttributeExact(b *testing.B) { benchAttribute(b, 0) }
