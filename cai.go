@@ -181,11 +181,8 @@ func (db *DB) RegisterReader(name string, rr array.RecordReader) error {
 		schema = rr.Schema()
 	}
 	t := catalog.NewTable(name, schema, batches)
-	if err := db.eng.Catalog().PutTable(t, true); err != nil {
-		t.Release()
-		return err
-	}
-	return nil
+	defer t.Release()
+	return db.eng.Catalog().PutTable(t, true)
 }
 
 var _ = errors.Is

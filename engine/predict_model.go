@@ -1,8 +1,9 @@
 package engine
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
+	"encoding/gob"
 	"fmt"
 	"hash/fnv"
 	"math"
@@ -59,11 +60,24 @@ type factorWeight struct {
 	Importance float64 `json:"importance"`
 }
 
-func (mf *modelFile) marshal() ([]byte, error) { return json.Marshal(mf) }
+// marshal encodes the model with encoding/gob (which, unlike JSON,
+// keeps NaN, used for missing typical values).
+func (mf *modelFile) marshal() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(mf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
 
-func unmarshalModelFile(b []byte) (*modelFile, error) {
-	var mf modelFile
-	if err := json.Unmarshal(b, &mf); err != nil {
+func unmarshalModelFile(b []byte) (mf *modelFile, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			mf, err = nil, fmt.Errorf("model file is corrupt: %v", r)
+		}
+	}()
+	mf = &modelFile{}
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(mf); err != nil {
 		return nil, fmt.Errorf("model file is corrupt: %v", err)
 	}
 	if mf.Version != modelFileVersion {
@@ -74,7 +88,7 @@ func unmarshalModelFile(b []byte) (*modelFile, error) {
 		return nil, fmt.Errorf("model network: %w", err)
 	}
 	mf.model = m
-	return &mf, nil
+	return mf, nil
 }
 
 // defaultAsOf is the start of the day after the latest event.

@@ -47,8 +47,8 @@ func (e *Engine) createTable(ctx context.Context, st *ast.CreateTable, params []
 		return nil, err
 	}
 	t := catalog.NewTable(st.Name, schema, batches)
+	defer t.Release()
 	if err := e.cat.PutTable(t, st.OrReplace); err != nil {
-		t.Release()
 		return nil, err
 	}
 	return &Result{Message: fmt.Sprintf("created table %s (%d rows, %d columns)", st.Name, t.Rows, schema.NumFields())}, nil
@@ -206,6 +206,9 @@ func (e *Engine) copyTo(ctx context.Context, st *ast.Copy, params []any) (*Resul
 }
 
 func (e *Engine) drop(st *ast.Drop) (*Result, error) {
+	if st.IfExists && !e.exists(st.Kind, st.Name) {
+		return &Result{Message: fmt.Sprintf("%s %s does not exist, skipped", strings.ToLower(st.Kind), st.Name)}, nil
+	}
 	var err error
 	switch st.Kind {
 	case "TABLE":
@@ -234,4 +237,23 @@ func notFound(pos ast.Pos, err error) error {
 		return &planner.Error{Pos: pos, Kind: &wrapped{kind: kind, err: err}, Msg: err.Error()}
 	}
 	return err
+}
+
+// exists reports whether a table, model or segment is in the catalog.
+func (e *Engine) exists(kind, name string) bool {
+	var names []string
+	switch kind {
+	case "TABLE":
+		names = e.cat.Tables()
+	case "MODEL":
+		names = e.cat.Models()
+	case "SEGMENT":
+		names = e.cat.Segments()
+	}
+	for _, n := range names {
+		if strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
 }

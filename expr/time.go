@@ -94,6 +94,9 @@ func FormatDuration(us int64) string {
 		return fmt.Sprintf("%d days", us/MicrosPerDay)
 	case us != 0 && us%(3600*MicrosPerSecond) == 0:
 		return fmt.Sprintf("%d hours", us/(3600*MicrosPerSecond))
+	case us >= MicrosPerDay:
+		rest := DurationOf(us % MicrosPerDay)
+		return fmt.Sprintf("%d days %02d:%02d:%02d", us/MicrosPerDay, int(rest.Hours()), int(rest.Minutes())%60, int(rest.Seconds())%60)
 	case us%MicrosPerSecond == 0:
 		return fmt.Sprintf("%d seconds", us/MicrosPerSecond)
 	}

@@ -18,9 +18,11 @@ import "fmt"
 // its missing indicator. Because the network is piecewise linear along the
 // path, steps <= 0 integrates exactly, segment by segment between the
 // points where a ReLU switches (completeness to rounding error; cost grows
-// with the number of switches, typically a few dozen). steps > 0 uses the
-// midpoint rule with that many evaluations instead (completeness error
-// shrinking like 1/steps; about 1e-2 relative at 20 steps).
+// with the number of switches, typically a few dozen, and for the default
+// two hidden layers is about that of three forward passes). steps > 0 uses
+// the midpoint rule with that many evaluations instead, whose completeness
+// error shrinks like 1/steps (a few percent of f(x) − f(ref) in the worst
+// rows at 50 steps). Prefer steps = 0.
 //
 // Like Predict, Attribute panics when X or ref has the wrong column count.
 func (m *Model) Attribute(X Matrix, ref []float64, steps int) Matrix {
@@ -150,4 +152,39 @@ func (ig *integrator) backward(active func(l, j int) bool, weight float64) {
 		copy(g, gin)
 	}
 	axpy(weight, g, ig.acc)
+}
+
+// GroupAttributions sums the columns of attr (one per entry of cols) by
+// Column.Group, an empty Group standing for the column's Name. It returns
+// the group names in order of first appearance and a rows×len(groups)
+// matrix. Integrated gradients are additive, so a group's sum is the
+// factor's share of f(x) − f(ref).
+func GroupAttributions(cols []Column, attr Matrix) ([]string, Matrix) {
+	if attr.Cols != len(cols) {
+		panic(fmt.Errorf("%w: %d attribution columns for %d columns", ErrBadInput, attr.Cols, len(cols)))
+	}
+	var names []string
+	index := make(map[string]int)
+	of := make([]int, len(cols))
+	for j, c := range cols {
+		g := c.Group
+		if g == "" {
+			g = c.Name
+		}
+		k, ok := index[g]
+		if !ok {
+			k = len(names)
+			index[g] = k
+			names = append(names, g)
+		}
+		of[j] = k
+	}
+	out := NewMatrix(attr.Rows, len(names))
+	for i := range attr.Rows {
+		row := out.Row(i)
+		for j, v := range attr.Row(i) {
+			row[of[j]] += v
+		}
+	}
+	return names, out
 }

@@ -169,3 +169,28 @@ func TestAttributeExactOtherDepths(t *testing.T) {
 		}
 	}
 }
+
+func TestGroupAttributions(t *testing.T) {
+	cols := []Column{
+		{Name: "country=FR", Group: "country"},
+		{Name: "orders_30d", Group: "purchase frequency"},
+		{Name: "country=DE", Group: "country"},
+		{Name: "age"},
+		{Name: "orders_90d", Group: "purchase frequency"},
+	}
+	attr := Matrix{Rows: 2, Cols: 5, Data: []float64{
+		1, 2, 3, 4, 5,
+		-1, 0.5, 0, 2, -0.5,
+	}}
+	names, got := GroupAttributions(cols, attr)
+	wantNames := []string{"country", "purchase frequency", "age"}
+	want := []float64{4, 7, 4, -1, 0, 2}
+	if len(names) != 3 || names[0] != wantNames[0] || names[1] != wantNames[1] || names[2] != wantNames[2] {
+		t.Fatalf("names %q, want %q", names, wantNames)
+	}
+	for i, v := range got.Data {
+		if v != want[i] {
+			t.Fatalf("grouped %v, want %v", got.Data, want)
+		}
+	}
+}

@@ -51,14 +51,18 @@ func keywordToken(kw string, p lexer.Position) lexer.Token {
 	return lexer.Token{Type: tokIdent, Value: kw, Pos: p}
 }
 
-// maxProbeTokens bounds the work of explaining one error: past it, the
-// error says only what was unexpected.
-const maxProbeTokens = 2000
+// Probing costs about len(candidates) parses of the tokens before the
+// error, and deep nesting makes each parse dearer. Past these bounds an
+// error says only what was unexpected, so that hostile input stays cheap.
+const (
+	maxProbeTokens = 300
+	maxProbeDepth  = 32
+)
 
 // viable lists the labels of the candidates that fit at token k of st, in
 // candidate order, with labelEnd last if the statement may end there.
 func viable(st statement, k int) []string {
-	if k > maxProbeTokens {
+	if k > maxProbeTokens || nesting(st.toks[:k]) > maxProbeDepth {
 		return nil
 	}
 	at := tokenPos(st, k)
@@ -80,6 +84,16 @@ func viable(st statement, k int) []string {
 		out = append(out, labelEnd)
 	}
 	return out
+}
+
+// nesting is the deepest nesting of parentheses and CASE in toks.
+func nesting(toks []lexer.Token) int {
+	depth, deepest := 0, 0
+	for _, t := range toks {
+		depth += nestDelta(t)
+		deepest = max(deepest, depth)
+	}
+	return deepest
 }
 
 func errOffset(err error) int {

@@ -81,12 +81,7 @@ func lexicalError(st statement, bad int) *Error {
 func depthError(toks []lexer.Token) *Error {
 	depth := 0
 	for _, t := range toks {
-		switch {
-		case t.Type == tokPunct && t.Value == "(", t.Type == tokKeyword && isWord(t, "CASE"):
-			depth++
-		case t.Type == tokPunct && t.Value == ")", t.Type == tokKeyword && isWord(t, "END"):
-			depth--
-		}
+		depth += nestDelta(t)
 		if depth > maxDepth {
 			return &Error{Pos: pos(t.Pos), Msg: fmt.Sprintf("nested too deeply (more than %d levels)", maxDepth)}
 		}
@@ -94,7 +89,17 @@ func depthError(toks []lexer.Token) *Error {
 	return nil
 }
 
-func isWord(t lexer.Token, w string) bool { return strings.EqualFold(t.Value, w) }
+// nestDelta is +1 for a token that opens a nesting level, "(" or CASE,
+// -1 for one that closes it, ")" or END, and 0 for others.
+func nestDelta(t lexer.Token) int {
+	switch {
+	case t.Type == tokPunct && t.Value == "(", t.Type == tokKeyword && strings.EqualFold(t.Value, "CASE"):
+		return 1
+	case t.Type == tokPunct && t.Value == ")", t.Type == tokKeyword && strings.EqualFold(t.Value, "END"):
+		return -1
+	}
+	return 0
+}
 
 // parseTokens runs the grammar over one statement's tokens. A panic in
 // participle becomes an error at the first token.

@@ -94,17 +94,23 @@ func (s *Session) completeCommand(cmd, word string) []string {
 		}
 		return out
 	}
-	var cands []string
+	var words []string
 	switch fields[0] {
 	case `\d`:
 		cat := s.db.Engine().Catalog()
-		cands = slices.Concat(cat.Tables(), cat.Models(), cat.Segments())
+		return matchNames(word, slices.Concat(cat.Tables(), cat.Models(), cat.Segments()))
 	case `\format`:
-		cands = []string{"table", "csv", "json"}
+		words = []string{"csv", "json", "table"}
 	case `\timing`, `\chart`:
-		cands = []string{"on", "off"}
+		words = []string{"off", "on"}
 	}
-	return matchNames(word, cands)
+	var out []string
+	for _, w := range words {
+		if strings.HasPrefix(w, strings.ToLower(word)) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // completeWord completes a keyword, function or name.
@@ -115,7 +121,10 @@ func (s *Session) completeWord(word string) []string {
 		for _, c := range matchNames(word[dot+1:], s.tableColumns(word[:dot])) {
 			out = append(out, qual+c)
 		}
-		return out
+		if len(out) > 0 {
+			return out
+		}
+		// No such table: perhaps the start of a dotted column name.
 	}
 	var out []string
 	if word[0] != '"' {

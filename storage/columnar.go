@@ -188,3 +188,46 @@ func pushDownNulls(mem memory.Allocator, parent *array.Struct, child arrow.Array
 	defer nd.Release()
 	return array.MakeFromData(nd)
 }
+
+// copyRecord deep-copies rec into buffers allocated from mem.
+func copyRecord(mem memory.Allocator, rec arrow.RecordBatch) arrow.RecordBatch {
+	cols := make([]arrow.Array, rec.NumCols())
+	defer releaseAll(cols)
+	for i, c := range rec.Columns() {
+		d := copyData(mem, c.Data())
+		cols[i] = array.MakeFromData(d)
+		d.Release()
+	}
+	return array.NewRecordBatch(rec.Schema(), cols, rec.NumRows())
+}
+
+// copyData deep-copies an array's buffers, children and dictionary.
+func copyData(mem memory.Allocator, d arrow.ArrayData) arrow.ArrayData {
+	bufs := make([]*memory.Buffer, len(d.Buffers()))
+	for i, b := range d.Buffers() {
+		if b != nil {
+			bufs[i] = memory.NewResizableBuffer(mem)
+			bufs[i].Resize(b.Len())
+			copy(bufs[i].Bytes(), b.Bytes())
+		}
+	}
+	children := make([]arrow.ArrayData, len(d.Children()))
+	for i, c := range d.Children() {
+		children[i] = copyData(mem, c)
+	}
+	nd := array.NewData(d.DataType(), d.Len(), bufs, children, d.NullN(), d.Offset())
+	for _, b := range bufs {
+		if b != nil {
+			b.Release()
+		}
+	}
+	for _, c := range children {
+		c.Release()
+	}
+	if d.DataType().ID() == arrow.DICTIONARY && d.Dictionary() != nil {
+		cd := copyData(mem, d.Dictionary())
+		nd.SetDictionary(cd)
+		cd.Release()
+	}
+	return nd
+}

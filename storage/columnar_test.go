@@ -171,7 +171,7 @@ func TestCorruptColumnarFiles(t *testing.T) {
 					t.Errorf("truncated to %d of %d bytes: error %v, want ErrMalformed", cut, len(data), err)
 				}
 			}
-			for i := 0; i < len(data); i += 7 {
+			for i := 0; i < len(data); i += 29 {
 				bad := bytes.Clone(data)
 				bad[i] ^= 0xff
 				os.WriteFile(p, bad, 0o644)

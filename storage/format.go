@@ -65,7 +65,7 @@ func ParseFormat(name string) (Format, error) {
 
 // FormatFromPath returns the format implied by the extension of path:
 // .csv and .tsv are CSV; .json, .jsonl and .ndjson are JSON lines; .parquet
-// and .pq are Parquet; .arrow, .ipc and .feather are Arrow IPC. CSV and
+// and .pq are Parquet; .arrow, .arrows, .ipc and .feather are Arrow IPC. CSV and
 // JSON names may end in .gz (gzip-compressed files are read transparently).
 // Other extensions give an error wrapping ErrUnsupportedFormat.
 func FormatFromPath(path string) (Format, error) {
@@ -86,7 +86,7 @@ func FormatFromPath(path string) (Format, error) {
 	switch ext {
 	case ".parquet", ".pq":
 		return Parquet, nil
-	case ".arrow", ".ipc", ".feather":
+	case ".arrow", ".arrows", ".ipc", ".feather":
 		return Arrow, nil
 	}
 	return FormatAuto, fmt.Errorf("%w: cannot tell the format of %q from its extension", ErrUnsupportedFormat, path)

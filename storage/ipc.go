@@ -21,6 +21,12 @@ var arrowMagic = []byte("ARROW1")
 // magic bytes. Batches are returned as stored, after normalising types
 // and flattening structs; each is fully validated first, so corrupt files
 // give errors wrapping ErrMalformed rather than bad arrays.
+//
+// The IPC decoder in arrow-go v18.9.0 does not release the message it is
+// decoding when it rejects a corrupt batch. So that such files cannot leak
+// from the caller's allocator, batches are decoded into memory from a
+// private Go allocator (reclaimed by the garbage collector) and copied into
+// the caller's allocator once validated.
 type ipcSource struct {
 	mem  memory.Allocator
 	path string
@@ -47,7 +53,8 @@ func (s *ipcSource) openReader() (rd ipcReader, err error) {
 			return err
 		}
 		size := fi.Size()
-		opts := []ipc.Option{ipc.WithAllocator(s.mem), ipc.WithMetadataSizeLimit(size), ipc.WithBodySizeLimit(size)}
+		scratch := memory.NewGoAllocator()
+		opts := []ipc.Option{ipc.WithAllocator(scratch), ipc.WithMetadataSizeLimit(size), ipc.WithBodySizeLimit(size)}
 		head := make([]byte, len(arrowMagic))
 		n, _ := f.ReadAt(head, 0)
 		if bytes.Equal(head[:n], arrowMagic) {
@@ -136,7 +143,12 @@ func (r *ipcBatchReader) next(context.Context) (arrow.RecordBatch, error) {
 		return nil, err
 	}
 	defer rec.Release()
-	return r.conv.convert(rec)
+	var own arrow.RecordBatch
+	if err := r.src.guard(func() error { own = copyRecord(r.src.mem, rec); return nil }); err != nil {
+		return nil, err
+	}
+	defer own.Release()
+	return r.conv.convert(own)
 }
 
 func (r *ipcBatchReader) close() error {

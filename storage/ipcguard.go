@@ -141,20 +141,60 @@ func checkMessageBody(msg []byte) (int64, error) {
 	if err := m.checkKeyValues(4); err != nil {
 		return 0, err
 	}
-	const headerSchema = 1
-	if kind, _ := m.scalar(1, 1); kind == headerSchema {
-		schema, ok, err := m.table(2)
-		if err != nil {
-			return 0, err
+	const (
+		headerSchema     = 1
+		headerDictionary = 2
+		headerBatch      = 3
+	)
+	body, _ := m.scalar(3, 8)
+	header, ok, err := m.table(2)
+	if err != nil || !ok {
+		return int64(body), err
+	}
+	switch kind, _ := m.scalar(1, 1); kind {
+	case headerSchema:
+		err = header.checkSchema()
+	case headerDictionary:
+		var batch fbTable
+		if batch, ok, err = header.table(1); ok && err == nil {
+			err = batch.checkBatch(int64(body))
 		}
-		if ok {
-			if err := schema.checkSchema(); err != nil {
-				return 0, err
-			}
+	case headerBatch:
+		err = header.checkBatch(int64(body))
+	}
+	return int64(body), err
+}
+
+// checkBatch checks a RecordBatch table: its field nodes must have
+// non-negative counts and its buffers must lie inside the message body.
+func (t fbTable) checkBatch(body int64) error {
+	if body < 0 {
+		return errBadFlatbuffer
+	}
+	nodes, n, err := t.vector(1, 16)
+	if err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		length := int64(binary.LittleEndian.Uint64(t.buf[nodes+16*i:]))
+		nulls := int64(binary.LittleEndian.Uint64(t.buf[nodes+16*i+8:]))
+		if length < 0 || nulls < 0 || nulls > length {
+			return fmt.Errorf("field node %d has length %d and %d nulls", i, length, nulls)
 		}
 	}
-	body, _ := m.scalar(3, 8)
-	return int64(body), nil
+	bufs, n, err := t.vector(2, 16)
+	if err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		off := int64(binary.LittleEndian.Uint64(t.buf[bufs+16*i:]))
+		length := int64(binary.LittleEndian.Uint64(t.buf[bufs+16*i+8:]))
+		if off < 0 || length < 0 || off > body || length > body-off {
+			return fmt.Errorf("buffer %d [%d, +%d) lies outside the %d-byte message body", i, off, length, body)
+		}
+	}
+	_, _, err = t.vector(4, 8) // variadic buffer counts
+	return err
 }
 
 // flatbuf is a flatbuffer whose offsets are all checked before use.

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
@@ -14,9 +15,9 @@ import (
 
 // parquetSource loads a Parquet file through pqarrow, one batch of
 // ReadOptions.BatchSize rows at a time. Struct columns are flattened to
-// dotted names; lists (including lists of structs) are kept. Panics in the
-// decoder, which corrupt files can provoke, are returned as errors
-// wrapping ErrMalformed.
+// dotted names; lists (including lists of structs) are kept. Every batch
+// is fully validated, and panics in the decoder, which corrupt files can
+// provoke, are returned as errors wrapping ErrMalformed.
 type parquetSource struct {
 	mem  memory.Allocator
 	path string
@@ -109,8 +110,11 @@ func (r *parquetBatchReader) next(context.Context) (arrow.RecordBatch, error) {
 	var rec arrow.RecordBatch
 	err := r.src.guard(func() error {
 		var err error
-		rec, err = r.rr.Read() // owned by rr until the next Read
-		return err
+		if rec, err = r.rr.Read(); err != nil { // owned by rr until the next Read
+			return err
+		}
+		// The decoder can build inconsistent arrays from a corrupt file.
+		return array.ValidateRecordFull(rec)
 	})
 	if err != nil {
 		return nil, err

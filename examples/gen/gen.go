@@ -631,7 +631,7 @@ func (s *sim) run() {
 			s.push(task{t: day.start + s.hourTime(), kind: taskSession, channel: ch})
 		}
 		// email campaign
-		if day.campaign != "" && s.p.EmailOptIn {
+		if day.campaign != "" && s.p.EmailOptIn && d > s.signupDay {
 			s.push(task{t: day.start + 9*3600 + int64(r.IntN(7200)), kind: taskSend, campaign: day.campaign})
 		}
 		// support

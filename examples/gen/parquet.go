@@ -63,7 +63,10 @@ func newParquetWriter(w io.Writer, schema *arrow.Schema, mem memory.Allocator, b
 		parquet.WithCompression(compress.Codecs.Snappy),
 		parquet.WithMaxRowGroupLength(rowGroupRows),
 		parquet.WithDictionaryDefault(true),
-		// DICTTEST parquet.WithDictionaryFor("session_id", false),
+		// near-unique columns: dictionaries only cost time
+		parquet.WithDictionaryFor("session_id", false),
+		parquet.WithDictionaryFor("timestamp", false),
+		parquet.WithEncodingFor("timestamp", parquet.Encodings.DeltaBinaryPacked),
 	)
 	aprops := pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(mem), pqarrow.WithStoreSchema())
 	fw, err := pqarrow.NewFileWriter(schema, w, props, aprops)

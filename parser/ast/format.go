@@ -6,8 +6,8 @@ import (
 )
 
 // Format renders n as canonical source: keywords upper-case, names quoted
-// only when they must be, every compound expression in parentheses, no
-// closing ';'. Parsing the text of a statement gives back the same tree,
+// only when they must be, parentheses only where precedence needs them,
+// no closing ';'. Parsing the text of a statement gives back the same tree,
 // positions and Text aside.
 func Format(n Node) string {
 	var p printer

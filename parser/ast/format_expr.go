@@ -2,10 +2,95 @@ package ast
 
 import "strings"
 
-// expr prints an expression. Every compound expression is parenthesised,
-// so precedence never needs working out and a unary minus is never
-// printed next to another minus (which would read as a -- comment).
-func (p *printer) expr(e Expr) {
+// Precedence levels, loosest first, as the grammar nests them.
+const (
+	precOr = iota + 1
+	precAnd
+	precNot
+	precCmp // = <> < <= > >=, IS [NOT] NULL, [NOT] BETWEEN, IN, LIKE
+	precConcat
+	precAdd
+	precMul
+	precNeg
+	precPrimary
+)
+
+var binaryPrec = map[string]int{
+	"OR": precOr, "AND": precAnd,
+	"=": precCmp, "<>": precCmp, "<": precCmp, "<=": precCmp, ">": precCmp, ">=": precCmp,
+	"||": precConcat, "+": precAdd, "-": precAdd, "*": precMul, "/": precMul, "%": precMul,
+}
+
+// prec is the precedence level of e's outermost operator.
+func prec(e Expr) int {
+	switch e := e.(type) {
+	case *Binary:
+		if p, ok := binaryPrec[e.Op]; ok {
+			return p
+		}
+		return precOr // unknown operator: parenthesise everywhere
+	case *Unary:
+		if e.Op == "NOT" {
+			return precNot
+		}
+		return precNeg
+	case *Between, *In, *Like, *IsNull:
+		return precCmp
+	}
+	return precPrimary
+}
+
+// expr prints a complete expression.
+func (p *printer) expr(e Expr) { p.exprAt(e, 0) }
+
+// exprAt prints e where the grammar expects an operand of precedence at
+// least min, in parentheses if e binds more loosely. Parentheses are
+// only added where needed, so printing never nests deeper than the
+// source did.
+func (p *printer) exprAt(e Expr, min int) {
+	if prec(e) < min {
+		p.WriteString("(")
+		defer p.WriteString(")")
+	}
+	switch e := e.(type) {
+	case *Binary:
+		lp := prec(e)
+		rp := lp + 1 // binary operators associate to the left
+		if lp == precCmp {
+			lp, rp = precConcat, precConcat // comparisons do not chain
+		}
+		p.exprAt(e.L, lp)
+		p.printf(" %s ", e.Op)
+		p.exprAt(e.R, rp)
+	case *Unary:
+		if e.Op == "NOT" {
+			p.WriteString("NOT ")
+			p.exprAt(e.X, precNot)
+		} else {
+			p.WriteString(e.Op)
+			if startsWithMinus(e.X) {
+				p.WriteString(" ") // "- -1": "--1" would read as a comment
+			}
+			p.exprAt(e.X, precNeg)
+		}
+	default:
+		p.operand(e)
+	}
+}
+
+// startsWithMinus reports whether e prints with a leading '-'.
+func startsWithMinus(e Expr) bool {
+	switch e := e.(type) {
+	case *Unary:
+		return e.Op == "-"
+	case *NumberLit:
+		return strings.HasPrefix(e.Text, "-")
+	}
+	return false
+}
+
+// operand prints the expressions that are not unary or binary operators.
+func (p *printer) operand(e Expr) {
 	switch e := e.(type) {
 	case *Ident:
 		for i, part := range e.Parts {
@@ -30,16 +115,6 @@ func (p *printer) expr(e Expr) {
 		p.WriteString("?")
 	case *Duration:
 		p.printf("%d %s", e.N, e.Unit)
-	case *Unary:
-		p.printf("(%s ", e.Op)
-		p.expr(e.X)
-		p.WriteString(")")
-	case *Binary:
-		p.WriteString("(")
-		p.expr(e.L)
-		p.printf(" %s ", e.Op)
-		p.expr(e.R)
-		p.WriteString(")")
 	default:
 		p.compound(e)
 	}
@@ -48,29 +123,23 @@ func (p *printer) expr(e Expr) {
 func (p *printer) compound(e Expr) {
 	switch e := e.(type) {
 	case *Between:
-		p.WriteString("(")
-		p.expr(e.X)
+		p.exprAt(e.X, precConcat)
 		p.WriteString(not(e.Not, " BETWEEN "))
-		p.expr(e.Lo)
+		p.exprAt(e.Lo, precConcat)
 		p.WriteString(" AND ")
-		p.expr(e.Hi)
-		p.WriteString(")")
+		p.exprAt(e.Hi, precConcat)
 	case *In:
-		p.WriteString("(")
-		p.expr(e.X)
+		p.exprAt(e.X, precConcat)
 		p.WriteString(not(e.Not, " IN ("))
 		p.exprList(e.List)
-		p.WriteString("))")
-	case *Like:
-		p.WriteString("(")
-		p.expr(e.X)
-		p.WriteString(not(e.Not, " LIKE "))
-		p.expr(e.Pattern)
 		p.WriteString(")")
+	case *Like:
+		p.exprAt(e.X, precConcat)
+		p.WriteString(not(e.Not, " LIKE "))
+		p.exprAt(e.Pattern, precConcat)
 	case *IsNull:
-		p.WriteString("(")
-		p.expr(e.X)
-		p.WriteString(" IS " + not(e.Not, "NULL)"))
+		p.exprAt(e.X, precConcat)
+		p.WriteString(" IS " + not(e.Not, "NULL"))
 	case *Case:
 		p.caseExpr(e)
 	case *Cast:
