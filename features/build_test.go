@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/cai-dev/cai/expr"
@@ -436,7 +437,8 @@ func TestBuildExtraAggregates(t *testing.T) {
 		{Agg{Name: "sum", Func: "SUM", Arg: v, Over: 30 * Day}, 22, nan},
 		{Agg{Name: "sum_purchase", Func: "SUM", Arg: v, Filter: purchase, Over: 30 * Day}, 5, nan},
 		{Agg{Name: "sum_nothing", Func: "SUM", Arg: v, Filter: typeIs(t, schema, "nothing"), Over: 30 * Day}, nan, nan},
-		{Agg{Name: "sum_only_nulls", Func: "SUM", Arg: v, Filter: purchase, Over: 30 * Day}, 5, nan},
+		{Agg{Name: "sum_only_nulls", Func: "SUM", Arg: v, Filter: &expr.IsNull{X: v}, Over: 30 * Day}, nan, nan},
+		{Agg{Name: "count_star_nulls", Func: "COUNT(*)", Filter: &expr.IsNull{X: v}, Over: 30 * Day}, 1, 0},
 		{Agg{Name: "avg", Func: "AVG", Arg: v, Over: 30 * Day}, 22.0 / 3, nan},
 		{Agg{Name: "avg_purchase_10d", Func: "AVG", Arg: v, Filter: purchase, Over: 10 * Day}, 5, nan},
 		{Agg{Name: "min", Func: "MIN", Arg: v, Over: 30 * Day}, 5, nan},
@@ -568,4 +570,33 @@ func TestBuildTimestampUnits(t *testing.T) {
 			}
 		})
 	}
+}
+
+// rescale returns rec with its microsecond timestamp column converted to
+// unit, under schema.
+func rescale(t *testing.T, mem memory.Allocator, rec arrow.RecordBatch, schema *arrow.Schema, unit arrow.TimeUnit) arrow.RecordBatch {
+	t.Helper()
+	src := rec.Column(colTS).(*array.Timestamp)
+	b := array.NewTimestampBuilder(mem, schema.Field(colTS).Type.(*arrow.TimestampType))
+	defer b.Release()
+	for i := 0; i < src.Len(); i++ {
+		us := int64(src.Value(i))
+		switch unit {
+		case arrow.Second:
+			us /= 1_000_000
+		case arrow.Millisecond:
+			us /= 1000
+		case arrow.Nanosecond:
+			us *= 1000
+		}
+		b.Append(arrow.Timestamp(us))
+	}
+	ts := b.NewArray()
+	defer ts.Release()
+	cols := make([]arrow.Array, rec.NumCols())
+	for i := range cols {
+		cols[i] = rec.Column(i)
+	}
+	cols[colTS] = ts
+	return array.NewRecordBatch(schema, cols, rec.NumRows())
 }

@@ -13,9 +13,9 @@ import "fmt"
 // signs and the ranking of factors carry over to it.
 //
 // The integration path is the straight line from ref to x in the model's
-// input space (after imputation, log transform and standardisation), which
-// is a monotone path in raw space; a column's attribution includes that of
-// its missing indicator. Because the network is piecewise linear along the
+// input space (after imputation, log transform and standardisation; for
+// observed values a monotone path in raw space); a column's attribution
+// includes that of its missing indicator. Because the network is piecewise linear along the
 // path, steps <= 0 integrates exactly, segment by segment between the
 // points where a ReLU switches (completeness to rounding error; cost grows
 // with the number of switches, typically a few dozen, and for the default

@@ -41,7 +41,7 @@ func BenchmarkTrain50k(b *testing.B) {
 		}
 		b.ReportMetric(float64(m.Info().Epochs), "epochs")
 	}
-	b.ReportMetric((cpuTime() - cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkTrainEpoch50k measures one epoch on 50k rows × 80 columns.
@@ -55,7 +55,7 @@ func BenchmarkTrainEpoch50k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric((cpuTime() - cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 func BenchmarkPredict(b *testing.B) {

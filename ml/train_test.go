@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"runtime"
 	"testing"
 )
 
@@ -100,6 +101,19 @@ func TestTrainDeterministic(t *testing.T) {
 	for i := range pa {
 		if math.Float64bits(pa[i]) != math.Float64bits(pb[i]) {
 			t.Fatalf("row %d: %v != %v with the same seed", i, pa[i], pb[i])
+		}
+	}
+	// The CPU count must not matter either.
+	prev := runtime.GOMAXPROCS(1)
+	one, err := Train(context.Background(), cols, train, val, opt)
+	runtime.GOMAXPROCS(prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1 := one.Predict(val.X)
+	for i := range pa {
+		if math.Float64bits(pa[i]) != math.Float64bits(p1[i]) {
+			t.Fatalf("row %d: %v with GOMAXPROCS=%d, %v with 1", i, pa[i], prev, p1[i])
 		}
 	}
 	opt.Seed = 12

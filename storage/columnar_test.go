@@ -53,13 +53,13 @@ var (
 	}
 )
 
-func foreignBatch(t *testing.T, mem memory.Allocator) arrow.RecordBatch {
+func foreignBatch(t testing.TB, mem memory.Allocator) arrow.RecordBatch {
 	t.Helper()
 	recs := buildBatches(t, mem, foreignSchema, []string{foreignJSON})
 	return recs[0]
 }
 
-func writeForeignParquet(t *testing.T, mem memory.Allocator, path string) {
+func writeForeignParquet(t testing.TB, mem memory.Allocator, path string) {
 	t.Helper()
 	rec := foreignBatch(t, mem)
 	tbl := array.NewTableFromRecords(rec.Schema(), []arrow.RecordBatch{rec})
@@ -73,7 +73,7 @@ func writeForeignParquet(t *testing.T, mem memory.Allocator, path string) {
 	}
 }
 
-func writeForeignIPC(t *testing.T, mem memory.Allocator, path string, stream bool) {
+func writeForeignIPC(t testing.TB, mem memory.Allocator, path string, stream bool) {
 	t.Helper()
 	rec := foreignBatch(t, mem)
 	var buf bytes.Buffer
@@ -102,12 +102,12 @@ func TestColumnarFormatsNormalise(t *testing.T) {
 	tests := []struct {
 		name  string
 		file  string
-		write func(*testing.T, memory.Allocator, string)
+		write func(testing.TB, memory.Allocator, string)
 	}{
 		{"parquet (row groups of 2)", "f.parquet", writeForeignParquet},
-		{"arrow file", "f.arrow", func(t *testing.T, m memory.Allocator, p string) { writeForeignIPC(t, m, p, false) }},
-		{"arrow stream", "f.arrows", func(t *testing.T, m memory.Allocator, p string) { writeForeignIPC(t, m, p, true) }},
-		{"arrow stream with .arrow name", "s.arrow", func(t *testing.T, m memory.Allocator, p string) { writeForeignIPC(t, m, p, true) }},
+		{"arrow file", "f.arrow", func(t testing.TB, m memory.Allocator, p string) { writeForeignIPC(t, m, p, false) }},
+		{"arrow stream", "f.arrows", func(t testing.TB, m memory.Allocator, p string) { writeForeignIPC(t, m, p, true) }},
+		{"arrow stream with .arrow name", "s.arrow", func(t testing.TB, m memory.Allocator, p string) { writeForeignIPC(t, m, p, true) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

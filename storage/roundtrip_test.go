@@ -46,8 +46,8 @@ var roundTripBatches = []string{
 	   "tags": ["x"], "factors": [{"code": "c", "text": null, "value": null, "typical": 1.5, "impact": 0, "importance": "medium"}]}]`,
 }
 
-// roundTripBatchesFor builds the test batches.
-func buildBatches(t *testing.T, mem memory.Allocator, schema *arrow.Schema, batches []string) []arrow.RecordBatch {
+// buildBatches builds record batches from JSON arrays of rows.
+func buildBatches(t testing.TB, mem memory.Allocator, schema *arrow.Schema, batches []string) []arrow.RecordBatch {
 	t.Helper()
 	var recs []arrow.RecordBatch
 	for _, js := range batches {
