@@ -119,10 +119,10 @@ func (e *Engine) describe(ctx context.Context, st *ast.Describe) (*Result, error
 		return e.describeModel(ctx, st)
 	}
 	if st.Kind == "" {
-		if _, err := e.cat.Table(st.Name); err != nil {
-			if _, merr := e.cat.Model(st.Name); merr == nil {
-				return e.describeModel(ctx, st)
-			}
+		if t, err := e.cat.Table(st.Name); err == nil {
+			t.Release()
+		} else if _, merr := e.cat.Model(st.Name); merr == nil {
+			return e.describeModel(ctx, st)
 		}
 	}
 	b := e.binder(nil)

@@ -88,6 +88,7 @@ func Build(ctx context.Context, spec *Spec, batches []arrow.RecordBatch, keys *K
 	}
 	b.grow(keys.Len())
 	b.finish()
+	b.trim(keys.Len())
 	return b.res, nil
 }
 
@@ -173,7 +174,7 @@ func (b *builder) batch(rec arrow.RecordBatch) error {
 		}
 		p := res.Keys.Add(ids, i)
 		if p < 0 {
-			if !res.Keys.Fixed || ids.IsNull(i) {
+			if p != Unknown {
 				res.Skipped++
 			}
 			continue
@@ -328,6 +329,18 @@ func (b *builder) finish() {
 			}
 		}
 		s.lastTS, s.firstTS, s.valCount, s.active, s.extraN = nil, nil, nil, nil, nil
+	}
+}
+
+// trim drops the rows grow allocated ahead of the profiles seen.
+func (b *builder) trim(n int) {
+	for _, s := range b.res.Snapshots {
+		s.X.Data = s.X.Data[:n*b.width]
+		s.X.Rows = n
+		s.Label = s.Label[:n]
+		for a := range s.Extra {
+			s.Extra[a] = s.Extra[a][:n]
+		}
 	}
 }
 

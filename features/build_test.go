@@ -153,7 +153,7 @@ func TestBuildRecencyTrendValues(t *testing.T) {
 	evs := []ev{
 		{id: 1, ts: bT - 1*Day, typ: "purchase", val: 10},
 		{id: 1, ts: bT - 10*Day, typ: "purchase", val: 20},
-		{id: 1, ts: bT - 40*Day, typ: "purchase", valNull: true},  // counted, no value
+		{id: 1, ts: bT - 40*Day, typ: "purchase", valNull: true}, // counted, no value
 		{id: 1, ts: bT - 45*Day, typ: "purchase", val: 30},
 		{id: 1, ts: bT - 50*Day, typ: "purchase", val: math.NaN()}, // NaN values are skipped
 		{id: 1, ts: bT - 2*Day + hour, typ: "view"},
@@ -194,20 +194,19 @@ func TestBuildActiveDaysNotCalendar(t *testing.T) {
 	spec := boundarySpec(t)
 	noon := bT + 12*hour
 	evs := []ev{
-		{id: 1, ts: bT - hour, typ: "view"},      // 2024-05-31 23:00, d = 13h
-		{id: 1, ts: bT - 13*hour, typ: "view"},   // 2024-05-31 11:00, d = 25h
-		{id: 1, ts: bT - 12*hour, typ: "view"},   // 2024-05-31 12:00, d = 24h: bucket 0
-		{id: 2, ts: bT - 23*hour, typ: "view"},   // same calendar day as the next
-		{id: 2, ts: bT - 13*hour, typ: "view"},   // both in bucket 0 at midnight
-		{id: 3, ts: noon - 120*Day, typ: "view"}, // first instant of the lookback
-		{id: 3, ts: noon - 1, typ: "view"},
+		{id: 1, ts: bT - Day, typ: "view"},       // d = 24h at midnight: bucket 0
+		{id: 1, ts: bT - Day - 1, typ: "view"},   // d = 24h+1µs: bucket 1
+		{id: 2, ts: bT - 13*hour, typ: "view"},   // 2024-05-31 11:00
+		{id: 2, ts: bT - hour, typ: "view"},      // 2024-05-31 23:00
+		{id: 3, ts: noon - 120*Day, typ: "view"}, // first instant of the noon lookback
+		{id: 3, ts: noon - 1, typ: "view"},       // after the midnight cutoff
 	}
 	res := build(t, spec, evs, 1, nil, []int64{noon, bT})
 	for _, c := range []struct {
 		s    int
 		id   string
 		want float64
-	}{{0, "1", 2}, {0, "2", 2}, {0, "3", 2}, {1, "1", 2}, {1, "2", 1}, {1, "3", 0}} {
+	}{{0, "1", 1}, {0, "2", 2}, {0, "3", 2}, {1, "1", 2}, {1, "2", 1}, {1, "3", 1}} {
 		if got := value(t, res, c.s, c.id, "active_days"); got != c.want {
 			t.Errorf("cutoff %s profile %s: active_days = %v, want %v", expr.FormatTime(res.Snapshots[c.s].Cutoff), c.id, got, c.want)
 		}
@@ -356,16 +355,18 @@ func TestBuildFixedKeys(t *testing.T) {
 	if label(t, res, 0, "1") != 0 || label(t, res, 0, "2") != 0 {
 		t.Error("labels set from an unknown profile's goal event")
 	}
-	// the unknown profile's timestamps still widen MinTS/MaxTS
-	if res.MaxTS != bT+Day {
+	// MinTS/MaxTS cover the population's events only: the unknown
+	// profile's event at T+1d does not count
+	if res.MinTS != bT-Day || res.MaxTS != bT-Day {
 		t.Errorf("MaxTS = %s", expr.FormatTime(res.MaxTS))
 	}
 }
 
 // DESIGN §4: events whose identity is NULL or empty take no part and are
-// reported as skipped. With a Fixed population an empty identity is
-// dropped like an unknown one and never reaches Skipped, while NULL does.
-// (Fails at the time of writing: Skipped is 1, want 2.)
+// reported as skipped, also with a Fixed population; identities outside
+// the population are ignored without being counted. Regression test: when
+// Keys.Add returned -1 for both, an empty identity was dropped like an
+// unknown one and Skipped was 1.
 func TestBuildFixedKeysEmptyIdentitySkipped(t *testing.T) {
 	spec := boundarySpec(t)
 	spec.Schema = testSchema(true)
@@ -383,12 +384,12 @@ func TestBuildFixedKeysEmptyIdentitySkipped(t *testing.T) {
 }
 
 // Snapshot.X "has one row per profile (Keys order)". Build grows its
-// buffers by doubling and never trims them, so with 3 profiles found in
-// the events X.Rows, len(Label) and len(Extra[a]) are 4. The engine
-// takes len(Label) as the population size (eligibility), so a padding
-// row that passes HAVING (for example HAVING COUNT(*) >= 0 or SUM(x) IS
-// NULL) reaches keys.String(3) and panics ("index out of range [3] with
-// length 3"). (Fails at the time of writing.)
+// buffers by doubling; without trimming them, 3 profiles found in the
+// events gave X.Rows, len(Label) and len(Extra[a]) of 4. The engine takes
+// len(Label) as the population size (eligibility), so a padding row that
+// passed HAVING (for example HAVING COUNT(*) >= 0 or SUM(x) IS NULL)
+// reached keys.String(3) and panicked ("index out of range [3] with
+// length 3"). Regression test for Build's trim.
 func TestBuildRowsMatchKeys(t *testing.T) {
 	spec := boundarySpec(t)
 	spec.Extra = []Agg{{Name: "n", Func: "COUNT(*)", Over: 30 * Day}}

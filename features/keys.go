@@ -30,8 +30,12 @@ func (k *Keys) Len() int {
 	return len(k.StrVals)
 }
 
-// Add registers the identity at row i of v and returns its index, or -1
-// for NULL or empty identities and (when Fixed) unknown ones.
+// Unknown is returned by Add for an identity outside a Fixed population.
+const Unknown = -2
+
+// Add registers the identity at row i of v and returns its index, -1 for
+// NULL or empty identities, and Unknown (when Fixed) for identities not
+// in the population.
 func (k *Keys) Add(v *expr.Vector, i int) int32 {
 	if v.IsNull(i) {
 		return -1
@@ -54,7 +58,7 @@ func (k *Keys) Add(v *expr.Vector, i int) int32 {
 			return id
 		}
 		if k.Fixed {
-			return -1
+			return Unknown
 		}
 		id := int32(len(k.IntVals))
 		k.ints[x] = id
@@ -77,7 +81,7 @@ func (k *Keys) Add(v *expr.Vector, i int) int32 {
 		return id
 	}
 	if k.Fixed {
-		return -1
+		return Unknown
 	}
 	id := int32(len(k.StrVals))
 	k.strs[s] = id

@@ -30,7 +30,7 @@ const (
 	pitSpan     = 400 * Day
 	pitLookback = 90 * Day
 	pitWindow   = 30 * Day
-	pitIters = 200
+	pitIters    = 200
 )
 
 // pitBase is 2024-01-01T00:00:00Z in microseconds.

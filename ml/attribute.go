@@ -102,10 +102,8 @@ func (ig *integrator) attributeWith(z []float64, integrate func()) []float64 {
 	// The first layer is linear in the inputs: along the path its
 	// pre-activation is a0 + α·d0.
 	l0 := &ig.net.Layers[0]
-	l0.preact(ig.d, ig.d0)
-	for j := range ig.d0 {
-		ig.d0[j] -= l0.B[j]
-	}
+	clear(ig.d0)
+	l0.addProduct(ig.d, ig.d0)
 	clear(ig.acc)
 	integrate()
 	// ∇z = W0·∫∂logit/∂a0 because the first layer's Jacobian is constant.

@@ -49,7 +49,7 @@ func TestAttributeCompleteness(t *testing.T) {
 
 func TestAttributeRiemannConvergesToExact(t *testing.T) {
 	f := sharedFixture(t)
-	X := f.test.split(0, 200).X
+	X := f.test.split(0, 100).X
 	exact := f.model.Attribute(X, nil, 0)
 	prev := math.Inf(1)
 	for _, steps := range []int{10, 100, 1000} {

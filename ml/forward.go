@@ -18,8 +18,13 @@ type network struct {
 
 // preact writes in·W + B into out.
 func (d *dense) preact(in, out []float64) {
+	copy(out[:d.Out], d.B)
+	d.addProduct(in, out)
+}
+
+// addProduct adds in·W to out.
+func (d *dense) addProduct(in, out []float64) {
 	out = out[:d.Out]
-	copy(out, d.B)
 	if d.Out == 1 {
 		w := d.W[:d.In]
 		s := out[0]

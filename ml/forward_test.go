@@ -72,10 +72,8 @@ func TestBackwardMatchesFiniteDifferences(t *testing.T) {
 		}
 		// With a zero reference, the path point α = 1 is z itself.
 		copy(ig.d, z)
-		net.Layers[0].preact(z, ig.d0)
-		for j := range ig.d0 {
-			ig.d0[j] -= net.Layers[0].B[j]
-		}
+		clear(ig.d0)
+		net.Layers[0].addProduct(z, ig.d0)
 		clear(ig.acc)
 		ig.accumulate(1, 1)
 		grad := make([]float64, 6)

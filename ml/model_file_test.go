@@ -58,6 +58,9 @@ func TestMarshalRoundTripIsotonicAndMissing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if m2.Info().Calibration != CalibrationIsotonic {
+		t.Fatalf("calibration %q", m2.Info().Calibration)
+	}
 	a, b := m.Predict(ds.X), m2.Predict(ds.X)
 	for i := range a {
 		if a[i] != b[i] {

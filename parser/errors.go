@@ -35,6 +35,11 @@ func syntaxError(st statement, err error) *Error {
 		return &Error{Pos: pos(st.toks[0].Pos), Msg: err.Error()}
 	}
 	k := errorIndex(st, err)
+	if k < len(st.toks) && st.toks[k].Type == tokKeyword {
+		if msg, ok := unsupported[strings.ToUpper(st.toks[k].Value)]; ok {
+			return &Error{Pos: tokenPos(st, k), Msg: msg}
+		}
+	}
 	if e := aliasTypo(st, k); e != nil {
 		return e
 	}
@@ -51,6 +56,17 @@ func syntaxError(st statement, err error) *Error {
 		}
 	}
 	return &Error{Pos: tokenPos(st, k), Msg: msg}
+}
+
+// unsupported explains the SQL that cai reserves words for but does not
+// support.
+var unsupported = map[string]string{
+	"RIGHT":     "RIGHT JOIN is not supported: swap the tables and use LEFT JOIN",
+	"FULL":      "FULL JOIN is not supported",
+	"NATURAL":   "NATURAL JOIN is not supported: use JOIN ... ON",
+	"UNION":     "UNION is not supported",
+	"INTERSECT": "INTERSECT is not supported",
+	"EXCEPT":    "EXCEPT is not supported",
 }
 
 // aliasTypo catches a misspelt keyword that the grammar took for a name,

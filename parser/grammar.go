@@ -56,7 +56,7 @@ type gCreateTable struct {
 	IfNotExists bool         `parser:"'TABLE' ( @'IF' 'NOT' 'EXISTS' )?"`
 	Name        *gName       `parser:"@@"`
 	From        *gFileSource `parser:"(   'FROM' @@"`
-	As          gQuery       `parser:"  | 'AS' @@ )"`
+	As          gQuery       `parser:"  | 'AS' ( '(' @@ ')' | @@ ) )"`
 }
 
 type gCreateModel struct {
@@ -68,7 +68,7 @@ type gCreateModel struct {
 type gCreateSegment struct {
 	Pos   lexer.Position
 	Name  *gName   `parser:"'SEGMENT' @@ 'AS'"`
-	Query *gSelect `parser:"@@"`
+	Query *gSelect `parser:"( '(' @@ ')' | @@ )"`
 }
 
 type gFileSource struct {

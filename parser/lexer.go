@@ -29,7 +29,6 @@ var baseLexer = lexer.MustSimple([]lexer.SimpleRule{
 // Ident never capture a reserved word.
 var (
 	symbols         = caiSymbols()
-	tokEOF          = lexer.EOF
 	tokComment      = symbols["Comment"]
 	tokWhitespace   = symbols["Whitespace"]
 	tokString       = symbols["String"]

@@ -213,3 +213,18 @@ func TestSuggest(t *testing.T) {
 		t.Errorf("closeKeywords(form) = %v, want FROM first", got)
 	}
 }
+
+// TestLexerDefinition checks the lexer definition participle holds, used
+// when the grammar is driven through participle's own entry points.
+func TestLexerDefinition(t *testing.T) {
+	root, err := grammar.ParseString("x.cai", "select a -- c\nFROM t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := root.Stmt.(*gSelect); !ok {
+		t.Fatalf("parsed %T", root.Stmt)
+	}
+	if _, err := grammar.ParseString("", "SELECT FROM"); err == nil {
+		t.Fatal("no error for SELECT FROM")
+	}
+}

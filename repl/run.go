@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/peterh/liner"
 
@@ -36,6 +37,9 @@ func Run(db *cai.DB, opts Options) error {
 	loadHistory(ln, history)
 	defer saveHistory(ln, history, stderr)
 
+	intr := newInterrupter()
+	defer intr.stop()
+
 	fmt.Fprintln(stdout, `cai: enter statements ending in ';', \help for help, \q to quit.`)
 	for {
 		line, err := ln.Prompt(s.Prompt())
@@ -52,7 +56,7 @@ func Run(db *cai.DB, opts Options) error {
 		if strings.TrimSpace(line) != "" {
 			ln.AppendHistory(line)
 		}
-		err = evalInterruptible(s, stdout, line)
+		err = intr.eval(s, stdout, line)
 		if errors.Is(err, ErrQuit) {
 			return nil
 		}
@@ -62,24 +66,57 @@ func Run(db *cai.DB, opts Options) error {
 	}
 }
 
-// evalInterruptible evaluates a line; Ctrl-C (SIGINT) meanwhile cancels
-// the running statement instead of ending the program. Liner turns the
-// terminal's signals back on between prompts, so Ctrl-C arrives here as
-// os.Interrupt.
-func evalInterruptible(s *Session, w io.Writer, line string) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt)
-	defer signal.Stop(sig)
+// interrupter turns Ctrl-C (SIGINT) into the cancellation of the
+// running statement, and ignores it otherwise. Liner reads Ctrl-C itself
+// at a prompt on a capable terminal, and turns the terminal's signals
+// back on between prompts, when a statement runs; on a terminal too
+// narrow or simple for line editing, Ctrl-C at the prompt arrives here
+// too, and is ignored rather than ending the program.
+type interrupter struct {
+	sig    chan os.Signal
+	done   chan struct{}
+	mu     sync.Mutex
+	cancel context.CancelFunc // of the running statement; nil at the prompt
+}
+
+func newInterrupter() *interrupter {
+	in := &interrupter{sig: make(chan os.Signal, 1), done: make(chan struct{})}
+	signal.Notify(in.sig, os.Interrupt)
 	go func() {
-		select {
-		case <-sig:
-			cancel()
-		case <-ctx.Done():
+		for {
+			select {
+			case <-in.sig:
+				in.mu.Lock()
+				if in.cancel != nil {
+					in.cancel()
+				}
+				in.mu.Unlock()
+			case <-in.done:
+				return
+			}
 		}
 	}()
+	return in
+}
+
+// eval evaluates a line, cancelled by Ctrl-C.
+func (in *interrupter) eval(s *Session, w io.Writer, line string) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	in.mu.Lock()
+	in.cancel = cancel
+	in.mu.Unlock()
+	defer func() {
+		in.mu.Lock()
+		in.cancel = nil
+		in.mu.Unlock()
+	}()
 	return s.Eval(ctx, w, line)
+}
+
+func (in *interrupter) stop() {
+	signal.Stop(in.sig)
+	close(in.done)
 }
 
 // historyFile resolves where history is kept: name, else $CAI_HISTORY,

@@ -187,5 +187,3 @@ func TestSubstitute(t *testing.T) {
 		}
 	}
 }
-
-

@@ -57,7 +57,7 @@ func run(w io.Writer) error {
 		counts := rec.Column(1).(*array.Int64)
 		totals := rec.Column(2).(*array.Float64)
 		for i := 0; i < int(rec.NumRows()); i++ {
-			fmt.Fprintf(w, "%s: %d purchases, %.2f\n", ids.Value(i), counts.Value(i), totals.Value(i))
+			fmt.Fprintf(w, "%-6s purchases=%d total=%.2f\n", ids.Value(i), counts.Value(i), totals.Value(i))
 		}
 	}
 	return rr.Err()

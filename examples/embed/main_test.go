@@ -10,7 +10,7 @@ func TestRun(t *testing.T) {
 	if err := run(&out); err != nil {
 		t.Fatal(err)
 	}
-	want := "bob: 3 purchases, 35.25\nalice: 1 purchases, 42.50\n"
+	want := "alice  purchases=1 total=42.50\nbob    purchases=3 total=35.25\n"
 	if out.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
 	}

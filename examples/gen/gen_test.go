@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -377,7 +378,7 @@ func TestJSON(t *testing.T) {
 	for sc.Scan() {
 		np++
 		var pr struct {
-			IdentityMap struct{ ECID string } `json:"identityMap"`
+			IdentityMap struct{ ECID string }   `json:"identityMap"`
 			Person      struct{ BirthYear int } `json:"person"`
 			Loyalty     struct {
 				Tier     string `json:"tier"`
@@ -537,10 +538,8 @@ func TestConfig(t *testing.T) {
 	if ProfileID(7) != "p000007" || ProfileID(1234567) != "p1234567" {
 		t.Errorf("ProfileID: %s %s", ProfileID(7), ProfileID(1234567))
 	}
-	stop := errStopTest
+	stop := errors.New("stop here")
 	if err := Generate(c, func(Event) error { return stop }, nil); err != stop {
 		t.Errorf("emit error not returned: %v", err)
 	}
 }
-
-var errStopTest = os.ErrClosed

@@ -9,8 +9,8 @@
 // It writes DIR/events.<ext> and DIR/profiles.<ext>, where ext is csv, jsonl
 // or parquet; with -format parquet and -files N > 1 the events are split into
 // DIR/events-000.parquet ... by profile range. -prefix P puts P in front of
-// every file name. Progress goes to stderr only
-// when stderr is a terminal; a summary line is always printed to stderr.
+// every file name. Progress and a final summary (events, time, events/s) go
+// to stderr only when stderr is a terminal, or with -v for the summary.
 package main
 
 import (
@@ -40,6 +40,7 @@ func run() error {
 		files    = flag.Int("files", 1, "parquet only: split events into this many files")
 		batch    = flag.Int("batch", 64*1024, "parquet only: rows per Arrow record batch")
 		prefix   = flag.String("prefix", "", "prefix for the file names (e.g. xdm_ for xdm_events.jsonl)")
+		verbose  = flag.Bool("v", false, "print a summary line to stderr even when it is not a terminal")
 	)
 	flag.Parse()
 	if flag.NArg() > 0 {
@@ -87,6 +88,9 @@ func run() error {
 	}
 	if err != nil {
 		return err
+	}
+	if !tty && !*verbose {
+		return nil
 	}
 	el := time.Since(began)
 	fmt.Fprintf(os.Stderr, "wrote %d profiles, %d events to %s in %s (%.0f events/s)\n",
