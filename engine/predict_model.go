@@ -49,6 +49,7 @@ type modelFile struct {
 	Factors     int             `json:"factors"`
 	TrainedAt   time.Time       `json:"trained_at"`
 	TrainTimeMS int64           `json:"train_time_ms"`
+	FitTimeMS   int64           `json:"fit_time_ms"`
 	Backtest    *backtestResult `json:"backtest,omitempty"`
 	Net         []byte          `json:"net"`
 
@@ -169,6 +170,7 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 		Skipped: fs.res.Skipped, Events: fs.res.Events}
 	var sets [3]ml.Dataset
 	var ids [3][]string
+	var cuts [3][]int64
 	totalPos, totalNeg := 0, 0
 	for _, sd := range fs.snaps {
 		c := SnapshotCount{Cutoff: sd.cutoff}
@@ -193,6 +195,7 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 			sets[part].X.Cols = sd.X.Cols
 			sets[part].Y = append(sets[part].Y, y)
 			ids[part] = append(ids[part], id)
+			cuts[part] = append(cuts[part], sd.cutoff)
 		}
 		totalPos += c.Positives
 		totalNeg += c.Negatives
@@ -201,6 +204,11 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 	if err := sufficiency(p, mf.Counts, totalPos, totalNeg, minClass); err != nil {
 		return nil, err
 	}
+	if path, ok := p.opts["export"]; ok {
+		if err := e.exportFeatures(ctx, p, path, mf, sets, ids, cuts); err != nil {
+			return nil, err
+		}
+	}
 	opts, err := mlOptions(p.opts)
 	if err != nil {
 		return nil, err
@@ -208,10 +216,12 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 	opts.Progress = func(s ml.EpochStats) {
 		e.progress(fmt.Sprintf("training epoch %d/%d  train loss %.4f  val loss %.4f", s.Epoch, s.Epochs, s.TrainLoss, s.ValLoss), int64(s.Epoch), int64(s.Epochs))
 	}
+	fitStart := time.Now()
 	model, err := ml.Train(ctx, fs.columns, sets[0], sets[1], opts)
 	if err != nil {
 		return nil, err
 	}
+	mf.FitTimeMS = time.Since(fitStart).Milliseconds()
 	mf.model = model
 	if mf.Net, err = model.MarshalBinary(); err != nil {
 		return nil, err

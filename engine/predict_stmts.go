@@ -326,6 +326,7 @@ func (e *Engine) describeModel(ctx context.Context, st *ast.Describe) (*Result, 
 	}
 	rb.add("trained_at", mf.TrainedAt.Format(time.RFC3339))
 	rb.add("train_time", (time.Duration(mf.TrainTimeMS) * time.Millisecond).String())
+	rb.add("fit_time", (time.Duration(mf.FitTimeMS) * time.Millisecond).String())
 	return rb.result(), nil
 }
 

@@ -253,3 +253,26 @@ func TestParquetRefusesTerminal(t *testing.T) {
 		t.Errorf("got %v, want ErrTerminal", err)
 	}
 }
+
+func TestTableOptions(t *testing.T) {
+	r := newResult(t, longSchema, longRows(5)...)
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, r, TableOptions{MaxRows: 3, Head: 2, Tail: 1, MaxWidth: 3}); err != nil {
+		t.Fatal(err)
+	}
+	// Headers are never cut; cells are (MaxWidth 3).
+	want := "┌───┬──────┐\n│ n │ half │\n├───┼──────┤\n" +
+		"│ 1 │  1.5 │\n│ 2 │  2.5 │\n│ … │    … │\n│ 5 │  5.5 │\n" +
+		"└───┴──────┘\n(5 rows, 3 shown)\n"
+	if buf.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", buf.String(), want)
+	}
+	buf.Reset()
+	wide := newResult(t, basicSchema, basicRows...)
+	if err := WriteTable(&buf, wide, TableOptions{MaxWidth: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "│ a ra… │") {
+		t.Errorf("MaxWidth 5 should cut names to 5 characters:\n%s", buf.String())
+	}
+}

@@ -12,25 +12,23 @@ import (
 	"github.com/cai-dev/cai/engine"
 )
 
-// TableOptions control the Table format. Zero fields take the defaults
-// in DefaultTableOptions.
+// TableOptions control the Table format. The zero value, which Write
+// uses, means the defaults given with each field.
 type TableOptions struct {
-	// MaxRows is the most rows printed in full. A longer result prints
-	// its first Head and last Tail rows around a "…" row.
+	// MaxRows is the most rows printed in full (40). A longer result
+	// prints its first Head (20) and last Tail (5) rows around a "…"
+	// row.
 	MaxRows, Head, Tail int
-	// MaxWidth caps a column's width in characters; longer text is cut
-	// and ends in "…".
+	// MaxWidth caps a column's width in characters (40); longer text is
+	// cut and ends in "…".
 	MaxWidth int
-	// ListWidth caps the width of list and struct columns (such as the
-	// factors of a prediction) instead of MaxWidth.
+	// ListWidth caps the width of list and struct columns, such as the
+	// factors of a prediction, instead of MaxWidth (60).
 	ListWidth int
 }
 
-// DefaultTableOptions are the options Write uses for the Table format.
-var DefaultTableOptions = TableOptions{MaxRows: 40, Head: 20, Tail: 5, MaxWidth: 40, ListWidth: 60}
-
 func (o TableOptions) withDefaults() TableOptions {
-	d := DefaultTableOptions
+	d := TableOptions{MaxRows: 40, Head: 20, Tail: 5, MaxWidth: 40, ListWidth: 60}
 	if o.MaxRows <= 0 {
 		o.MaxRows = d.MaxRows
 	}

@@ -19,7 +19,7 @@ var ErrTerminal = errors.New("refusing to write binary output to a terminal")
 func Write(w io.Writer, format Format, r *engine.Result) error {
 	switch format {
 	case Table:
-		return WriteTable(w, r, DefaultTableOptions)
+		return WriteTable(w, r, TableOptions{})
 	case CSV:
 		return writeCSV(w, r)
 	case JSON:

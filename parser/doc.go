@@ -4,9 +4,9 @@
 // Parse takes a script of ';'-separated statements and returns one
 // ast.Stmt per statement, every node positioned (file, line, column, byte
 // offset) and every statement carrying its own source text. The language
-// is described in docs/language.md; in short, SQL queries plus statements
-// to load and export tables, to define, train, evaluate and score
-// propensity models (PREDICT), and to save segments.
+// (design section 3) is SQL queries plus statements to load and export
+// tables, to define, train, evaluate and score propensity models
+// (PREDICT), and to save segments.
 //
 // # Pipeline
 //
@@ -24,7 +24,7 @@
 // A reserved word, or a name with dots or spaces, is written
 // "double-quoted": "commerce.order.priceTotal" is one name. Bare names
 // keep the case they were written in; function names, types, formats and
-// duration units are upper-cased, and WITH option keys lower-cased.
+// duration units are upper-cased, and bare WITH option keys lower-cased.
 //
 // # Positions
 //

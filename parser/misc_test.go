@@ -228,3 +228,19 @@ func TestLexerDefinition(t *testing.T) {
 		t.Fatal("no error for SELECT FROM")
 	}
 }
+
+// TestConcurrent parses from several goroutines; run with -race.
+func TestConcurrent(t *testing.T) {
+	done := make(chan error)
+	for i := 0; i < 4; i++ {
+		go func() {
+			_, err := Parse("", "SELECT a FROM t WHERE b = 1; SELECT * FORM t")
+			done <- err
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-done; err == nil || !strings.Contains(err.Error(), "did you mean FROM?") {
+			t.Errorf("concurrent Parse: %v", err)
+		}
+	}
+}

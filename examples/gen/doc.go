@@ -87,7 +87,8 @@
 // # Output formats
 //
 // CSV: events.csv with columns profile_id, timestamp (RFC 3339, UTC, whole
-// seconds), event_type, value (order total, empty when none), channel,
+// seconds), event_type, value (order total for purchases, item price for
+// cart adds, empty otherwise), channel,
 // category (empty when none), session_id (empty for email and support
 // events); profiles.csv with profile_id, country, tier, signup_date
 // (YYYY-MM-DD), age, email_opt_in (true/false), device.

@@ -15,7 +15,7 @@ const (
 	SessionStart   = "session_start"   // a web session begins (the web counterpart of AppLaunch)
 	PageView       = "page_view"       // a page (or app screen) is viewed
 	ProductView    = "product_view"    // a product detail page is viewed
-	CartAdd        = "cart_add"        // a product is added to the cart
+	CartAdd        = "cart_add"        // a product is added to the cart; Value is its price
 	Checkout       = "checkout"        // checkout is started with a non-empty cart
 	Purchase       = "purchase"        // an order is placed; Value is the order total
 	EmailSent      = "email_sent"      // a campaign email is sent to the profile
@@ -133,7 +133,8 @@ type Event struct {
 	Timestamp time.Time
 	// EventType is one of the EventTypes constants.
 	EventType string
-	// Value is the order total for purchases (in USD), 0 for other events.
+	// Value is the order total for purchases and the item price for cart
+	// adds (in USD), 0 for other events.
 	Value float64
 	// Channel is one of the Channel constants.
 	Channel string
@@ -760,7 +761,7 @@ func (s *sim) session(t int64, channel string, d int) {
 				s.cart[maxCart-1] = it
 			}
 			s.cartDay, s.lastCat, s.lastSKU = d, c, k
-			t = s.ev(t+s.step(), CartAdd, channel, Categories[c], sid, skuNames[c][k], 1, 0, "")
+			t = s.ev(t+s.step(), CartAdd, channel, Categories[c], sid, skuNames[c][k], 1, it.price, "")
 		}
 	}
 	if s.cartN == 0 || s.err != nil {

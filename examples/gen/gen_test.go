@@ -185,7 +185,7 @@ func TestOrderAndBounds(t *testing.T) {
 		if e.Timestamp.Before(signup) {
 			t.Fatalf("event %d of %s before signup %v", i, e.ProfileID, signup)
 		}
-		if (e.EventType == Purchase) != (e.Value > 0) {
+		if (e.EventType == Purchase || e.EventType == CartAdd) != (e.Value > 0) {
 			t.Fatalf("event %d: %s with value %v", i, e.EventType, e.Value)
 		}
 		if i == 0 {
@@ -335,8 +335,9 @@ func TestJSON(t *testing.T) {
 				} `json:"order"`
 			} `json:"commerce"`
 			ProductListItems []struct {
-				SKU      string
-				Quantity int `json:"quantity"`
+				SKU        string
+				Quantity   int     `json:"quantity"`
+				PriceTotal float64 `json:"priceTotal"`
 			} `json:"productListItems"`
 			DirectMarketing map[string]struct{ Value int } `json:"directMarketing"`
 			Channel         struct {
@@ -360,6 +361,10 @@ func TestJSON(t *testing.T) {
 				ev.Commerce.Order == nil || ev.Commerce.Order.PriceTotal <= 0 || ev.Commerce.Order.CurrencyCode != "USD" ||
 				len(ev.ProductListItems) != 1 || ev.ProductListItems[0].SKU == "" || ev.ProductListItems[0].Quantity < 1 {
 				t.Fatalf("bad purchase: %s", sc.Text())
+			}
+		case "commerce.productListAdds":
+			if len(ev.ProductListItems) != 1 || ev.ProductListItems[0].PriceTotal <= 0 {
+				t.Fatalf("bad cart add: %s", sc.Text())
 			}
 		case "directMarketing.emailSent":
 			if ev.DirectMarketing["sends"].Value != 1 {
@@ -473,7 +478,7 @@ func TestParquet(t *testing.T) {
 			}
 			first = append(first, e)
 		}
-		// value is null except for purchases
+		// value is null except for purchases and cart adds
 		for _, ch := range tbl.Column(3).Data().Chunks() {
 			purchases += ch.Len() - ch.NullN()
 		}
@@ -485,12 +490,12 @@ func TestParquet(t *testing.T) {
 	}
 	np := 0
 	for _, e := range es {
-		if e.EventType == Purchase {
+		if e.EventType == Purchase || e.EventType == CartAdd {
 			np++
 		}
 	}
 	if purchases != np {
-		t.Fatalf("%d non-null values, %d purchases", purchases, np)
+		t.Fatalf("%d non-null values, %d purchases and cart adds", purchases, np)
 	}
 	// the first event of each file is the first event of its profile range
 	k := 0

@@ -170,7 +170,7 @@ func XDMEventType(t string) string {
 //	session_start    "web":{"session":{"starts":{"value":1}}}
 //	page_view        "web":{"webPageDetails":{"name":"home"|<category>,"pageViews":{"value":1}}}
 //	product_view     "commerce":{"productViews":{"value":1}},"productListItems":[{"SKU":"sku-app-012","quantity":1}]
-//	cart_add         "commerce":{"productListAdds":{"value":1}},"productListItems":[{"SKU":...,"quantity":1}]
+//	cart_add         "commerce":{"productListAdds":{"value":1}},"productListItems":[{"SKU":...,"quantity":1,"priceTotal":34.99}]
 //	checkout         "commerce":{"checkouts":{"value":1}},"productListItems":[{"SKU":<last item>,"quantity":<items>}]
 //	purchase         "commerce":{"purchases":{"value":1},"order":{"purchaseID":"o-p000123-17","priceTotal":59.99,"currencyCode":"USD"}},"productListItems":[...]
 //	email_sent       "directMarketing":{"sends":{"value":1}},"marketing":{"trackingCode":"cmp-20240305"}
@@ -199,6 +199,10 @@ func AppendXDMEvent(dst []byte, e Event) []byte {
 		dst = append(dst, e.SKU...)
 		dst = append(dst, `","quantity":`...)
 		dst = strconv.AppendInt(dst, int64(max(e.Quantity, 1)), 10)
+		if e.EventType == CartAdd && e.Value != 0 {
+			dst = append(dst, `,"priceTotal":`...)
+			dst = strconv.AppendFloat(dst, e.Value, 'f', -1, 64)
+		}
 		return append(dst, `}]`...)
 	}
 	marketing := func(dst []byte) []byte {

@@ -159,9 +159,10 @@ func (p *printer) options(opts []Option) {
 		if i > 0 {
 			p.WriteString(", ")
 		}
+		// A bare key may be a reserved word, and is read back lower-cased.
 		key := o.Key
-		if !isBareWord(key) {
-			key = QuoteIdent(key)
+		if !isBareWord(key) || key != strings.ToLower(key) {
+			key = `"` + strings.ReplaceAll(key, `"`, `""`) + `"`
 		}
 		p.printf("%s = ", key)
 		p.expr(o.Value)
