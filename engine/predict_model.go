@@ -126,7 +126,15 @@ func split(id string, seed int64) int {
 	h.Write([]byte(strconv.FormatInt(seed, 10)))
 	h.Write([]byte{0})
 	h.Write([]byte(id))
-	u := float64(h.Sum64()>>11) / float64(1<<53)
+	x := h.Sum64()
+	// FNV's high bits mix poorly for short, similar ids ("p000123");
+	// finish with the splitmix64 mixer.
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	u := float64(x>>11) / float64(1<<53)
 	switch {
 	case u < 0.70:
 		return 0

@@ -7,7 +7,6 @@ import (
 
 	"github.com/cai-dev/cai/expr"
 	"github.com/cai-dev/cai/parser/ast"
-	"github.com/cai-dev/cai/planner"
 )
 
 // explainPredict shows what a PREDICT would train on without training:
@@ -88,12 +87,4 @@ func typeName(p *prepared) string {
 		return "(none: every row is one kind of event)"
 	}
 	return fmt.Sprintf("%q", p.events.Schema.Field(p.typeCol).Name)
-}
-
-func (e *Engine) insights(ctx context.Context, st *ast.Insights, params []any) (*Result, error) {
-	return nil, planner.Errorf(st.At, planner.ErrUnsupported, "INSIGHTS is not implemented yet")
-}
-
-func (e *Engine) report(ctx context.Context, st *ast.Report, params []any) (*Result, error) {
-	return nil, planner.Errorf(st.At, planner.ErrUnsupported, "REPORT is not implemented yet")
 }

@@ -4,7 +4,7 @@
 // Parse takes a script of ';'-separated statements and returns one
 // ast.Stmt per statement, every node positioned (file, line, column, byte
 // offset) and every statement carrying its own source text. The language
-// (design section 3) is SQL queries plus statements to load and export
+// (docs/language.md) is SQL queries plus statements to load and export
 // tables, to define, train, evaluate and score propensity models
 // (PREDICT), and to save segments.
 //
@@ -43,5 +43,6 @@
 //	script.cai:1:16: unexpected "FORM", expected FROM or AS (did you mean FROM?)
 //
 // What fits is found by probing the grammar with each candidate token
-// (expect.go), so the list is exact whatever the grammar.
+// (expect.go), so the list follows the grammar rather than a hand-kept
+// table.
 package parser
