@@ -17,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -43,6 +44,8 @@ var (
 	ErrCanceled      = engine.ErrCanceled
 	ErrFile          = engine.ErrFile
 	ErrAccess        = engine.ErrAccess
+	ErrMemoryBudget  = engine.ErrMemoryBudget
+	ErrNotEnoughData = engine.ErrNotEnoughData
 )
 
 // Options configure a DB.
@@ -57,6 +60,11 @@ type Options struct {
 	AllowedDirs []string
 	// Progress receives progress of long steps; nil is quiet.
 	Progress func(step string, done, total int64)
+	// StatementTimeout cancels statements that run longer (ErrCanceled).
+	StatementTimeout time.Duration
+	// MemoryBudget caps the Arrow memory held by the database; a statement
+	// that would exceed it fails with ErrMemoryBudget.
+	MemoryBudget int64
 }
 
 // DB is an open cai database.
@@ -66,7 +74,8 @@ type DB struct {
 
 // Open opens a database.
 func Open(opts Options) (*DB, error) {
-	eng, err := engine.Open(engine.Options{Dir: opts.Dir, Mem: opts.Mem, AllowedDirs: opts.AllowedDirs, Progress: opts.Progress})
+	eng, err := engine.Open(engine.Options{Dir: opts.Dir, Mem: opts.Mem, AllowedDirs: opts.AllowedDirs, Progress: opts.Progress,
+		StatementTimeout: opts.StatementTimeout, MemoryBudget: opts.MemoryBudget})
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,8 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -31,14 +31,23 @@ type Options struct {
 	// read or write to these directories (after resolving symlinks and
 	// "..").
 	AllowedDirs []string
+	// StatementTimeout, when positive, cancels a statement that runs
+	// longer (the error matches ErrCanceled).
+	StatementTimeout time.Duration
+	// MemoryBudget, when positive, caps the Arrow memory the engine holds
+	// (tables and running statements); a statement that would exceed it
+	// fails with ErrMemoryBudget instead of the process being killed. Go
+	// heap used by model training is not counted.
+	MemoryBudget int64
 }
 
 // Engine executes statements against one catalog. It is safe for
 // concurrent use.
 type Engine struct {
-	cat  *catalog.Catalog
-	mem  memory.Allocator
-	opts Options
+	cat    *catalog.Catalog
+	mem    memory.Allocator
+	opts   Options
+	budget *budgetAllocator // nil without a memory budget
 }
 
 // Open creates an engine and opens (or creates) its catalog.
@@ -46,11 +55,16 @@ func Open(opts Options) (*Engine, error) {
 	if opts.Mem == nil {
 		opts.Mem = memory.DefaultAllocator
 	}
+	var budget *budgetAllocator
+	if opts.MemoryBudget > 0 {
+		budget = &budgetAllocator{inner: opts.Mem, limit: opts.MemoryBudget}
+		opts.Mem = budget
+	}
 	cat, err := catalog.Open(catalog.Options{Dir: opts.Dir, Mem: opts.Mem})
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{cat: cat, mem: opts.Mem, opts: opts}, nil
+	return &Engine{cat: cat, mem: opts.Mem, opts: opts, budget: budget}, nil
 }
 
 // Catalog returns the engine's catalog.
@@ -94,8 +108,22 @@ func (e *Engine) Exec(ctx context.Context, st ast.Stmt, params []any) (res *Resu
 			res, err = nil, atPos(st.Pos(), fmt.Errorf("internal error: %v", r))
 		}
 	}()
+	if e.opts.StatementTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.opts.StatementTimeout)
+		defer cancel()
+	}
+	if e.budget != nil {
+		var done func()
+		ctx, done = e.budget.track(ctx)
+		defer done()
+	}
 	res, err = e.exec(ctx, st, params)
 	if err != nil {
+		var be *budgetError
+		if errors.As(context.Cause(ctx), &be) {
+			err = be
+		}
 		return nil, atPos(st.Pos(), err)
 	}
 	res.Stmt = st.Source()
@@ -156,8 +184,3 @@ func (e *Engine) progress(step string, done, total int64) {
 		e.opts.Progress(step, done, total)
 	}
 }
-
-var (
-	_ = io.EOF
-	_ = time.Now
-)

@@ -137,6 +137,9 @@ func (e *Engine) load(ctx context.Context, src *ast.FileSource) (*arrow.Schema, 
 	}
 	r, err := storage.Open(ctx, e.mem, path, opts)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
 		return nil, nil, planner.Errorf(src.At, ErrFile, "%v", err)
 	}
 	defer r.Close()
