@@ -66,7 +66,7 @@ func (e *Engine) insights(ctx context.Context, st *ast.Insights, params []any) (
 	for _, bi := range bucketFactors(s, insightsTop) {
 		for _, f := range bi.Factors {
 			rb.add(bi.Bucket, f.Rank, f.Code, round4(f.Coverage), round4(f.MeanImpact),
-				nullNaN(f.TypicalBucket), nullNaN(f.TypicalOverall), f.Feature)
+				nullNaN(round4(f.TypicalBucket)), nullNaN(round4(f.TypicalOverall)), f.Feature)
 		}
 	}
 	return rb.result(), nil
