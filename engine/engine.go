@@ -85,6 +85,20 @@ func (e *Engine) Run(ctx context.Context, file, src string, params []any, emit f
 	if err != nil {
 		return err
 	}
+	if len(params) > 0 && len(stmts) > 0 {
+		used := 0
+		for _, st := range stmts {
+			ast.Walk(st, func(n ast.Node) bool {
+				if p, ok := n.(*ast.Param); ok && p.Index+1 > used {
+					used = p.Index + 1
+				}
+				return true
+			})
+		}
+		if used < len(params) {
+			return planner.Errorf(stmts[0].Pos(), planner.ErrInvalid, "%d parameter values given, but the statements have only %d ? placeholders", len(params), used)
+		}
+	}
 	for _, st := range stmts {
 		if err := ctx.Err(); err != nil {
 			return atPos(st.Pos(), err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/cai-dev/cai/expr"
+	"github.com/cai-dev/cai/parser"
 	"github.com/cai-dev/cai/parser/ast"
 	"github.com/cai-dev/cai/planner"
 )
@@ -22,13 +24,16 @@ func atPos(pos ast.Pos, err error) error {
 	if err == nil {
 		return nil
 	}
-	var pe *planner.Error
-	if errors.As(err, &pe) {
+	// An error that already names its position is kept; one that merely
+	// wraps a positioned error (say, from a model's stored definition)
+	// gets the statement's position in front.
+	switch err.(type) {
+	case *planner.Error, *parser.Error:
 		return err
 	}
-	var pos2 interface{ Position() ast.Pos }
-	if errors.As(err, &pos2) {
-		return err
+	var ee *expr.EvalError
+	if errors.As(err, &ee) && ee.Line > 0 {
+		pos = ast.Pos{File: pos.File, Line: ee.Line, Col: ee.Col}
 	}
 	kind := ErrExecution
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

@@ -20,7 +20,25 @@ func (e *Engine) checkPath(pos ast.Pos, path string, write bool) (string, error)
 	if err != nil {
 		return "", planner.Errorf(pos, ErrAccess, "%v", err)
 	}
-	resolved := resolveExisting(abs)
+	if !write && strings.ContainsAny(path, "*?[") {
+		// A glob may reach outside through a symlinked directory: check
+		// every file it matches as well as the pattern.
+		matches, _ := filepath.Glob(abs)
+		for _, m := range matches {
+			if !e.allowed(resolveExisting(m)) {
+				return "", planner.Errorf(pos, ErrAccess, "access to %q (matched by %q) is not allowed (allowed: %s)", m, path, strings.Join(e.opts.AllowedDirs, ", "))
+			}
+		}
+	}
+	if e.allowed(resolveExisting(abs)) {
+		return path, nil
+	}
+	return "", planner.Errorf(pos, ErrAccess, "access to %q is not allowed (allowed: %s)", path, strings.Join(e.opts.AllowedDirs, ", "))
+}
+
+// allowed reports whether a resolved path lies inside an allowed
+// directory.
+func (e *Engine) allowed(resolved string) bool {
 	for _, dir := range e.opts.AllowedDirs {
 		d, err := filepath.Abs(dir)
 		if err != nil {
@@ -28,10 +46,10 @@ func (e *Engine) checkPath(pos ast.Pos, path string, write bool) (string, error)
 		}
 		d = resolveExisting(d)
 		if resolved == d || strings.HasPrefix(resolved, d+string(filepath.Separator)) {
-			return path, nil
+			return true
 		}
 	}
-	return "", planner.Errorf(pos, ErrAccess, "access to %q is not allowed (allowed: %s)", path, strings.Join(e.opts.AllowedDirs, ", "))
+	return false
 }
 
 // resolveExisting resolves symlinks in the longest existing prefix of p

@@ -49,7 +49,10 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 				return nil, err
 			}
 			for i := 0; i < v.Len; i++ {
-				keys.Add(v, i)
+				before := keys.Len()
+				if id := keys.Add(v, i); id >= 0 && keys.Len() == before {
+					return nil, fmt.Errorf("profile table %s has the key %s more than once: a profile table needs one row per profile (deduplicate it, e.g. CREATE TABLE p2 AS SELECT DISTINCT ...)", p.spec.Profiles, keys.String(id))
+				}
 			}
 		}
 		keys.Fixed = true

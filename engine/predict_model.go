@@ -89,6 +89,9 @@ func unmarshalModelFile(b []byte) (mf *modelFile, err error) {
 		return nil, fmt.Errorf("model network: %w", err)
 	}
 	mf.model = m
+	if err := mf.check(); err != nil {
+		return nil, err
+	}
 	return mf, nil
 }
 
@@ -211,6 +214,13 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 	}
 	if err := sufficiency(p, mf.Counts, totalPos, totalNeg, minClass); err != nil {
 		return nil, err
+	}
+	for part, name := range []string{"training", "validation"} {
+		if sets[part].X.Rows == 0 || !hasBothClasses(sets[part].Y) {
+			return nil, &DataError{Kind: ErrNotEnoughData, Counts: mf.Counts,
+				Detail: fmt.Sprintf("the %s split (%d rows; profiles are split 70/15/15) does not hold both outcomes", name, sets[part].X.Rows),
+				Remedy: "use more profiles (a wider population or a longer history) so every split sees both outcomes"}
+		}
 	}
 	if path, ok := p.opts["export"]; ok {
 		if err := e.exportFeatures(ctx, p, path, mf, sets, ids, cuts); err != nil {
@@ -375,7 +385,7 @@ func mlOptions(opts map[string]string) (ml.Options, error) {
 	if o.L2, err = optFloat(opts, "l2", 0); err != nil {
 		return o, err
 	}
-	o.Calibration = opts["calibration"]
+	o.Calibration = strings.ToLower(opts["calibration"])
 	return o, nil
 }
 
@@ -443,4 +453,29 @@ func (e *Engine) loadModel(pos ast.Pos, name string) (*modelFile, error) {
 		return nil, planner.Errorf(pos, ErrExecution, "model %s: %v", name, err)
 	}
 	return mf, nil
+}
+
+func hasBothClasses(y []float64) bool {
+	pos, neg := false, false
+	for _, v := range y {
+		if v == 1 {
+			pos = true
+		} else {
+			neg = true
+		}
+	}
+	return pos && neg
+}
+
+// check verifies that the parts of a decoded model agree.
+func (mf *modelFile) check() error {
+	n := len(mf.Columns)
+	if len(mf.Typical) != n || len(mf.Describe) != n || len(mf.model.Columns()) != n {
+		return fmt.Errorf("model file is corrupt: %d columns, %d typical values, %d descriptions, network has %d inputs",
+			n, len(mf.Typical), len(mf.Describe), len(mf.model.Columns()))
+	}
+	if mf.Window <= 0 || mf.Lookback <= 0 || mf.Identity == "" || mf.Definition == "" {
+		return fmt.Errorf("model file is corrupt: missing window, lookback, identity or definition")
+	}
+	return nil
 }

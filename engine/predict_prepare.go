@@ -69,7 +69,14 @@ func (e *Engine) prepare(b *planner.Binder, spec *ast.PredictSpec) (*prepared, e
 		if err != nil {
 			return nil, err
 		}
-		p.opts[strings.ToLower(o.Key)] = v
+		key := strings.ToLower(o.Key)
+		if err := checkOption(o, key, v); err != nil {
+			return nil, err
+		}
+		if _, dup := p.opts[key]; dup {
+			return nil, planner.Errorf(o.At, planner.ErrInvalid, "option %s is given twice", o.Key)
+		}
+		p.opts[key] = v
 	}
 	ev, err := e.cat.Table(spec.Events)
 	if err != nil {
@@ -83,6 +90,21 @@ func (e *Engine) prepare(b *planner.Binder, spec *ast.PredictSpec) (*prepared, e
 			return nil, notFound(spec.At, err)
 		}
 		p.profiles = pt
+	}
+	if ev.Rows == 0 {
+		return nil, planner.Errorf(spec.At, &wrapped{kind: ErrNoPopulation, err: ErrNoPopulation}, "table %s has no rows: load events before predicting", spec.Events)
+	}
+	for _, x := range spec.Exclude {
+		if p.profiles == nil {
+			return nil, planner.Errorf(spec.At, planner.ErrInvalid, "EXCLUDE names profile columns and needs FOR <profile table>")
+		}
+		if fieldIndexFold(p.profiles.Schema, x) < 0 {
+			var all []string
+			for _, f := range p.profiles.Schema.Fields() {
+				all = append(all, f.Name)
+			}
+			return nil, planner.Errorf(spec.At, planner.ErrUnknownColumn, "unknown column %q in EXCLUDE%s", x, suggestion(x, all))
+		}
 	}
 	// Roles.
 	idName := spec.Identity
@@ -418,3 +440,66 @@ func optFloat(opts map[string]string, key string, def float64) (float64, error) 
 }
 
 var _ = errors.New
+
+// optionRange is the accepted range of an integer or float option.
+type optionRange struct {
+	isFloat  bool
+	min, max float64
+	doc      string
+}
+
+var predictOptions = map[string]optionRange{
+	"epochs":        {min: 1, max: 100000, doc: "training epochs"},
+	"batch_size":    {min: 1, max: 1 << 20, doc: "mini-batch size"},
+	"patience":      {min: -1, max: 100000, doc: "epochs without improvement before stopping (-1: never stop early)"},
+	"seed":          {min: -1 << 62, max: 1 << 62, doc: "random seed"},
+	"factors":       {min: 0, max: 50, doc: "factors per profile"},
+	"min_class":     {min: 1, max: 1 << 40, doc: "minimum examples of each class"},
+	"snapshots":     {min: 1, max: 100, doc: "training snapshots"},
+	"event_types":   {min: 0, max: 1000, doc: "event types tracked as features"},
+	"learning_rate": {isFloat: true, min: 1e-9, max: 10, doc: "Adam step size"},
+	"lr":            {isFloat: true, min: 1e-9, max: 10, doc: "Adam step size"},
+	"l2":            {isFloat: true, min: 0, max: 100, doc: "weight decay"},
+}
+
+var otherOptions = []string{"hidden", "calibration", "export"}
+
+// checkOption validates one WITH option of a PREDICT, at its position.
+func checkOption(o ast.Option, key, v string) error {
+	if r, ok := predictOptions[key]; ok {
+		f, err := strconv.ParseFloat(v, 64)
+		if err == nil && !r.isFloat && f != math.Trunc(f) {
+			err = fmt.Errorf("not an integer")
+		}
+		if err != nil || math.IsNaN(f) || f < r.min || f > r.max {
+			kind, format := "an integer", byte('f')
+			if r.isFloat {
+				kind, format = "a number", 'g'
+			}
+			return planner.Errorf(o.At, planner.ErrInvalid, "option %s (%s) must be %s from %s to %s, got %q", o.Key, r.doc, kind,
+				strconv.FormatFloat(r.min, format, -1, 64), strconv.FormatFloat(r.max, format, -1, 64), v)
+		}
+		return nil
+	}
+	switch key {
+	case "hidden":
+		if _, err := mlOptions(map[string]string{"hidden": v}); err != nil {
+			return planner.Errorf(o.At, planner.ErrInvalid, "%v", err)
+		}
+		return nil
+	case "calibration":
+		switch strings.ToLower(v) {
+		case "platt", "isotonic", "none":
+			return nil
+		}
+		return planner.Errorf(o.At, planner.ErrInvalid, "option calibration must be 'platt', 'isotonic' or 'none', got %q", v)
+	case "export":
+		return nil
+	}
+	names := append([]string{}, otherOptions...)
+	for k := range predictOptions {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return planner.Errorf(o.At, planner.ErrInvalid, "unknown option %s%s (options: %s)", o.Key, suggestion(o.Key, names), strings.Join(names, ", "))
+}

@@ -80,5 +80,9 @@ func (e *Engine) refreshSegment(ctx context.Context, st *ast.RefreshSegment, par
 		return nil, planner.Errorf(st.At, ErrExecution, "segment %s has an unexpected definition %q", st.Name, strings.SplitN(def, "\n", 2)[0])
 	}
 	cs.Name = seg.Name
-	return e.createSegment(ctx, cs, params, true)
+	res, err := e.createSegment(ctx, cs, params, true)
+	if err != nil {
+		return nil, fmt.Errorf("refresh segment %s: %w", seg.Name, err)
+	}
+	return res, nil
 }

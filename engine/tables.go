@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -174,6 +176,11 @@ func (e *Engine) copyTo(ctx context.Context, st *ast.Copy, params []any) (*Resul
 	path, err := e.checkPath(st.At, st.Path, true)
 	if err != nil {
 		return nil, err
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return nil, planner.Errorf(st.At, ErrFile, "cannot write %q: directory %q does not exist", st.Path, dir)
+		}
 	}
 	var src ast.Stmt = st.Query
 	if src == nil {

@@ -308,7 +308,7 @@ func better(a *expr.Vector, i int, b *expr.Vector, j int, max bool) bool {
 	case expr.KindInt, expr.KindTimestamp, expr.KindDuration:
 		c = cmp3(a.I[i], b.I[j])
 	case expr.KindFloat:
-		c = cmp3(a.F[i], b.F[j])
+		c = expr.CompareFloat(a.F[i], b.F[j])
 	case expr.KindString:
 		c = cmp3(a.S[i], b.S[j])
 	case expr.KindBool:
@@ -327,7 +327,7 @@ func b2i(b bool) int {
 	return 0
 }
 
-func cmp3[T int | int64 | float64 | string](a, b T) int {
+func cmp3[T int | int32 | int64 | float64 | string](a, b T) int {
 	switch {
 	case a < b:
 		return -1

@@ -59,7 +59,7 @@ func filterBatch(ctx context.Context, mem memory.Allocator, b arrow.RecordBatch,
 		return b, nil
 	}
 	if keep == 0 {
-		return newRecord(b.Schema(), emptyColumns(mem, b.Schema()), 0), nil
+		return emptyRecord(mem, b.Schema()), nil
 	}
 	mask := selectionMask(mem, v)
 	defer mask.Release()

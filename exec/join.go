@@ -49,6 +49,9 @@ func (o *joinOp) buildSide(ctx context.Context) error {
 	o.table = make(map[string][]int32)
 	var buf []byte
 	for i := 0; i < int(rec.NumRows()); i++ {
+		if i&0xfff == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if anyNull(keys, i) {
 			continue
 		}
@@ -115,6 +118,9 @@ func (o *joinOp) probe(ctx context.Context, lb arrow.RecordBatch) (arrow.RecordB
 			return nil, fmt.Errorf("join without equality keys would produce more than %d rows; add an equality to ON", maxCrossRows)
 		}
 		for i := 0; i < n; i++ {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			for j := 0; j < m; j++ {
 				li, ri = append(li, int32(i)), append(ri, int32(j))
 			}
@@ -126,6 +132,9 @@ func (o *joinOp) probe(ctx context.Context, lb arrow.RecordBatch) (arrow.RecordB
 		}
 		var buf []byte
 		for i := 0; i < n; i++ {
+			if i&0xfff == 0 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			if anyNull(keys, i) {
 				continue
 			}

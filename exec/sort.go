@@ -3,7 +3,7 @@ package exec
 import (
 	"context"
 	"io"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -57,8 +57,22 @@ func (o *sortOp) run(ctx context.Context) error {
 	for i := range idx {
 		idx[i] = int32(i)
 	}
-	sort.SliceStable(idx, func(a, b int) bool {
-		return compareRows(vecs, o.keys, int(idx[a]), int(idx[b])) < 0
+	// pdqsort with the row index as the last key: stable results in
+	// O(n log n). The comparator polls ctx now and then; once canceled it
+	// answers "equal" so the sort ends at once and the error is returned.
+	cmps, canceled := 0, false
+	slices.SortFunc(idx, func(a, b int32) int {
+		if canceled {
+			return 0
+		}
+		if cmps++; cmps&0xffff == 0 && ctx.Err() != nil {
+			canceled = true
+			return 0
+		}
+		if c := compareRows(vecs, o.keys, int(a), int(b)); c != 0 {
+			return c
+		}
+		return cmp3(a, b)
 	})
 	if err := ctx.Err(); err != nil {
 		return err
@@ -92,7 +106,7 @@ func compareRows(vecs []*expr.Vector, keys []planner.SortKey, i, j int) int {
 		case expr.KindInt, expr.KindTimestamp, expr.KindDuration:
 			c = cmp3(v.I[i], v.I[j])
 		case expr.KindFloat:
-			c = cmp3(v.F[i], v.F[j])
+			c = expr.CompareFloat(v.F[i], v.F[j])
 		case expr.KindString:
 			c = strings.Compare(v.S[i], v.S[j])
 		case expr.KindBool:

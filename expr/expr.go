@@ -192,3 +192,39 @@ func andValid(n int, vs ...*Vector) []bool {
 	}
 	return out
 }
+
+// EvalError is a runtime error of the expression at Line:Col of the
+// statement (a failed CAST, an overflow, ...).
+type EvalError struct {
+	Line, Col int
+	Err       error
+}
+
+func (e *EvalError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *EvalError) Unwrap() error { return e.Err }
+
+// Positioned marks where an expression that can fail at run time came
+// from, so its errors carry a position. It is transparent otherwise.
+type Positioned struct {
+	X         Expr
+	Line, Col int
+}
+
+// DataType implements Expr.
+func (p *Positioned) DataType() arrow.DataType { return p.X.DataType() }
+
+// String implements Expr.
+func (p *Positioned) String() string { return p.X.String() }
+
+// Eval implements Expr.
+func (p *Positioned) Eval(b *Batch) (*Vector, error) {
+	v, err := p.X.Eval(b)
+	if err != nil {
+		if _, ok := err.(*EvalError); !ok {
+			err = &EvalError{Line: p.Line, Col: p.Col, Err: err}
+		}
+	}
+	return v, err
+}

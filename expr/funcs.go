@@ -428,6 +428,28 @@ func factorArgType(t []arrow.DataType) error {
 	return nil
 }
 
+// factorCodeArgs checks (factors, 'code').
+func factorCodeArgs(t []arrow.DataType) error {
+	if err := factorArgType(t); err != nil {
+		return err
+	}
+	if k := KindOf(t[1]); k != KindString && k != KindNull {
+		return fmt.Errorf("second argument must be a factor code (VARCHAR), got %s", TypeName(t[1]))
+	}
+	return nil
+}
+
+// factorIndexArgs checks (factors, n).
+func factorIndexArgs(t []arrow.DataType) error {
+	if err := factorArgType(t); err != nil {
+		return err
+	}
+	if k := KindOf(t[1]); k != KindInt && k != KindNull {
+		return fmt.Errorf("second argument must be a position (BIGINT, 1 = strongest), got %s", TypeName(t[1]))
+	}
+	return nil
+}
+
 func registerFactorFuncs() {
 	lookup := func(f *factorList, row int, code string) int {
 		if f.list.IsNull(row) {
@@ -442,7 +464,7 @@ func registerFactorFuncs() {
 		return -1
 	}
 	register(&FuncDef{Name: "HAS_FACTOR", MinArgs: 2, MaxArgs: 2, Doc: "has_factor(factors, 'code'): whether the factor is among the profile's factors",
-		Type: func(t []arrow.DataType) (arrow.DataType, error) { return BoolType, factorArgType(t) },
+		Type: func(t []arrow.DataType) (arrow.DataType, error) { return BoolType, factorCodeArgs(t) },
 		Eval: func(a []*Vector, n int) (*Vector, error) {
 			f, err := asFactors(a[0])
 			if err != nil {
@@ -455,7 +477,7 @@ func registerFactorFuncs() {
 			return out, nil
 		}})
 	register(&FuncDef{Name: "FACTOR_IMPACT", MinArgs: 2, MaxArgs: 2, Doc: "factor_impact(factors, 'code'): the factor's signed impact, NULL if absent",
-		Type: func(t []arrow.DataType) (arrow.DataType, error) { return FloatType, factorArgType(t) },
+		Type: func(t []arrow.DataType) (arrow.DataType, error) { return FloatType, factorCodeArgs(t) },
 		Eval: func(a []*Vector, n int) (*Vector, error) {
 			f, err := asFactors(a[0])
 			if err != nil {
@@ -477,7 +499,7 @@ func registerFactorFuncs() {
 		}})
 	nth := func(name, doc string, pick func(f *factorList, j int) string) {
 		register(&FuncDef{Name: name, MinArgs: 2, MaxArgs: 2, Doc: doc,
-			Type: func(t []arrow.DataType) (arrow.DataType, error) { return StringType, factorArgType(t) },
+			Type: func(t []arrow.DataType) (arrow.DataType, error) { return StringType, factorIndexArgs(t) },
 			Eval: func(a []*Vector, n int) (*Vector, error) {
 				f, err := asFactors(a[0])
 				if err != nil {

@@ -1,6 +1,8 @@
 package expr
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"strings"
 
@@ -119,13 +121,28 @@ func (a *Arith) Eval(b *Batch) (*Vector, error) {
 		li, ri := l.I, r.I
 		for i := 0; i < n; i++ {
 			x, y := li[i], ri[i]
+			if out.IsNull(i) {
+				continue
+			}
 			switch a.Op {
 			case "+":
-				out.I[i] = x + y
+				z := x + y
+				if (x > 0 && y > 0 && z < 0) || (x < 0 && y < 0 && z >= 0) {
+					return nil, overflow(x, a.Op, y)
+				}
+				out.I[i] = z
 			case "-":
-				out.I[i] = x - y
+				z := x - y
+				if (x >= 0 && y < 0 && z < 0) || (x < 0 && y > 0 && z >= 0) {
+					return nil, overflow(x, a.Op, y)
+				}
+				out.I[i] = z
 			case "*":
-				out.I[i] = x * y
+				z := x * y
+				if x != 0 && (z/x != y || (x == -1 && y == math.MinInt64) || (y == -1 && x == math.MinInt64)) {
+					return nil, overflow(x, a.Op, y)
+				}
+				out.I[i] = z
 			case "/":
 				if y == 0 {
 					out.SetNull(i)
@@ -142,6 +159,13 @@ func (a *Arith) Eval(b *Batch) (*Vector, error) {
 		}
 	}
 	return out, nil
+}
+
+// ErrOverflow is an integer result outside BIGINT's range.
+var ErrOverflow = errors.New("integer overflow")
+
+func overflow(x int64, op string, y int64) error {
+	return fmt.Errorf("%w: the result of %d %s %d is out of the BIGINT range (CAST an operand AS DOUBLE)", ErrOverflow, x, op, y)
 }
 
 // Compare is L op R for op in = <> < <= > >=; the result is boolean and
@@ -249,6 +273,9 @@ func compareFunc(l, r *Vector) func(i, j int) int {
 	}
 	return func(i, j int) int { return 0 }
 }
+
+// CompareFloat orders NaN after every number (as ORDER BY and MAX do).
+func CompareFloat(a, b float64) int { return cmpFloat(a, b) }
 
 // cmpFloat orders NaN after every number.
 func cmpFloat(a, b float64) int {

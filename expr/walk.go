@@ -23,6 +23,8 @@ func Children(e Expr) []Expr {
 		return []Expr{e.X}
 	case *Func:
 		return e.Args
+	case *Positioned:
+		return []Expr{e.X}
 	case *Case:
 		var out []Expr
 		for _, w := range e.Whens {
@@ -74,6 +76,8 @@ func MapCols(e Expr, fn func(*Col) Expr) Expr {
 			args[i] = MapCols(x, fn)
 		}
 		return &Func{Def: e.Def, Args: args, T: e.T}
+	case *Positioned:
+		return &Positioned{X: MapCols(e.X, fn), Line: e.Line, Col: e.Col}
 	case *Case:
 		c := &Case{T: e.T}
 		for _, w := range e.Whens {

@@ -82,7 +82,11 @@ func (eb *exprBinder) bind(e ast.Expr) (expr.Expr, error) {
 	switch e := e.(type) {
 	case *ast.Ident:
 		if eb.agg != nil {
-			return nil, Errorf(e.At, ErrInvalid, "column %q must appear in GROUP BY or be used in an aggregate function", strings.Join(e.Parts, "."))
+			name := strings.Join(e.Parts, ".")
+			if eb.agg.noGroups {
+				return nil, Errorf(e.At, ErrInvalid, "column %q must be used inside an aggregate here, e.g. SUM(%s) or MAX(%s)", name, name, name)
+			}
+			return nil, Errorf(e.At, ErrInvalid, "column %q must appear in GROUP BY or be used in an aggregate function", name)
 		}
 		i, err := eb.scope.resolve(e)
 		if err != nil {
@@ -212,7 +216,7 @@ func (eb *exprBinder) bind(e ast.Expr) (expr.Expr, error) {
 		if err != nil {
 			return nil, Errorf(e.At, ErrType, "%v", err)
 		}
-		return r, nil
+		return positioned(r, e.At), nil
 	case *ast.Call:
 		return eb.bindCall(e)
 	}
@@ -319,7 +323,7 @@ func (eb *exprBinder) bindBinary(e *ast.Binary) (expr.Expr, error) {
 	if err != nil {
 		return nil, Errorf(e.At, ErrType, "%v", err)
 	}
-	return x, nil
+	return positioned(x, e.At), nil
 }
 
 func (eb *exprBinder) bindCase(e *ast.Case) (expr.Expr, error) {
@@ -399,6 +403,17 @@ func (eb *exprBinder) bindCall(e *ast.Call) (expr.Expr, error) {
 		args[i] = x
 	}
 	if name == "DATE_TRUNC" || name == "DATE_DIFF" {
+		if c, ok := args[0].(*expr.Const); ok && !c.Null && expr.KindOf(c.T) == expr.KindString {
+			var err error
+			if name == "DATE_TRUNC" {
+				_, err = expr.TruncTime(c.S, 0)
+			} else {
+				_, err = expr.UnitMicros(c.S)
+			}
+			if err != nil {
+				return nil, Errorf(e.Args[0].Pos(), ErrInvalid, "%v", err)
+			}
+		}
 		for i := 1; i < len(args); i++ {
 			if args[i], _ = coerceLiteral(e.Args[i].Pos(), args[i], expr.TimeConst(0)); args[i] == nil {
 				args[i] = expr.NullConst(expr.TimestampType)
@@ -413,7 +428,13 @@ func (eb *exprBinder) bindCall(e *ast.Call) (expr.Expr, error) {
 		}
 		return nil, Errorf(e.At, ErrInvalid, "%v", err)
 	}
-	return x, nil
+	return positioned(x, e.At), nil
+}
+
+// positioned records where an expression that may fail at run time came
+// from; constant expressions are folded instead, so the plan stays clean.
+func positioned(x expr.Expr, at ast.Pos) expr.Expr {
+	return &expr.Positioned{X: x, Line: at.Line, Col: at.Col}
 }
 
 func lower(xs []string) []string {

@@ -13,6 +13,9 @@ type aggState struct {
 	input  *scope
 	groups []expr.Expr
 	aggs   []*AggCall
+	// noGroups: the expression is over aggregates only (PREDICT HAVING),
+	// so a bare column needs an aggregate around it.
+	noGroups bool
 }
 
 // lookup maps e to a column of the aggregate's output when e is a group
@@ -221,6 +224,11 @@ func (b *Binder) BindSelect(s *ast.Select) (Node, error) {
 	if selectHasAggregates(s) {
 		agg := &aggState{input: sc}
 		for _, g := range s.GroupBy {
+			if n, ok := g.(*ast.NumberLit); ok && n.IsInt {
+				if i := ordinal(n); i < 1 || i > len(items) {
+					return nil, Errorf(n.At, ErrInvalid, "GROUP BY position %s is not in the select list (1 to %d)", n.Text, len(items))
+				}
+			}
 			g = groupByTarget(g, items, sc)
 			if containsAggregate(g) {
 				return nil, Errorf(g.Pos(), ErrInvalid, "aggregates are not allowed in GROUP BY")

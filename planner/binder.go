@@ -151,6 +151,9 @@ func (b *Binder) bindJoin(j *ast.Join) (Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	if q := duplicateQualifier(left.Schema(), right.Schema()); q != "" {
+		return nil, Errorf(j.Right.Pos(), ErrInvalid, "duplicate table name or alias %q in FROM (give each table its own alias)", q)
+	}
 	out := append(append(Schema{}, left.Schema()...), right.Schema()...)
 	node := &Join{Left: left, Right: right, Kind: JoinKind(strings.ToUpper(j.Kind)), Out: out}
 	if node.Kind == "" {
@@ -281,10 +284,26 @@ func (b *Binder) BindScalar(schema Schema, e ast.Expr) (expr.Expr, error) {
 // (as in HAVING): it returns the calls and an expression over their
 // results (column i is call i).
 func (b *Binder) BindAggExpr(schema Schema, e ast.Expr) (expr.Expr, []*AggCall, error) {
-	agg := &aggState{input: &scope{cols: schema}}
+	agg := &aggState{input: &scope{cols: schema}, noGroups: true}
 	x, err := (&exprBinder{b: b, scope: agg.input, agg: agg}).bind(e)
 	if err != nil {
 		return nil, nil, err
 	}
 	return x, agg.aggs, nil
+}
+
+// duplicateQualifier returns a table qualifier used on both sides.
+func duplicateQualifier(l, r Schema) string {
+	seen := map[string]bool{}
+	for _, c := range l {
+		if c.Table != "" {
+			seen[strings.ToLower(c.Table)] = true
+		}
+	}
+	for _, c := range r {
+		if c.Table != "" && seen[strings.ToLower(c.Table)] {
+			return c.Table
+		}
+	}
+	return ""
 }

@@ -18,7 +18,7 @@ var (
 	ErrAmbiguous     = errors.New("ambiguous name")
 	ErrType          = errors.New("type error")
 	ErrInvalid       = errors.New("invalid statement")
-	ErrExists        = errors.New("already exists")
+	ErrExists        = catalog.ErrExists
 	ErrUnsupported   = errors.New("not supported")
 )
 
