@@ -298,8 +298,18 @@ func planInputs(p *prepared) ([]string, []attrSpec, error) {
 	}
 	var types []string
 	if p.typeCol >= 0 {
-		if types, err = topEventTypes(p.events, p.typeCol, ntypes); err != nil {
+		// The goal's own event type would duplicate the goal features
+		// (and split one reason into two factors): leave it out.
+		goalType, isType := goalEventType(p)
+		all, err := topEventTypes(p.events, p.typeCol, ntypes+1)
+		if err != nil {
 			return nil, nil, err
+		}
+		for _, t := range all {
+			if isType && t == goalType || len(types) == ntypes {
+				continue
+			}
+			types = append(types, t)
 		}
 	}
 	var attrs []attrSpec
@@ -478,4 +488,22 @@ func (mf *modelFile) check() error {
 		return fmt.Errorf("model file is corrupt: missing window, lookback, identity or definition")
 	}
 	return nil
+}
+
+// goalEventType recognises GOAL <event type column> = 'x'.
+func goalEventType(p *prepared) (string, bool) {
+	c, ok := p.goal.(*expr.Compare)
+	if !ok || c.Op != "=" {
+		return "", false
+	}
+	col, k := c.L, c.R
+	if _, isCol := col.(*expr.Col); !isCol {
+		col, k = k, col
+	}
+	cc, ok1 := col.(*expr.Col)
+	kc, ok2 := k.(*expr.Const)
+	if !ok1 || !ok2 || cc.Idx != p.typeCol || kc.Null || expr.KindOf(kc.T) != expr.KindString {
+		return "", false
+	}
+	return kc.S, true
 }
