@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -199,7 +201,7 @@ func castStruct(mem memory.Allocator, a *array.Struct, to *arrow.StructType) (ar
 func textAppender(b array.Builder, allowEpoch bool) func(string) bool {
 	switch b := b.(type) {
 	case *array.StringBuilder:
-		return func(s string) bool { b.Append(s); return true }
+		return func(s string) bool { b.Append(validUTF8(s)); return true }
 	case *array.Int64Builder:
 		return func(s string) bool {
 			n, err := strconv.ParseInt(s, 10, 64)
@@ -242,6 +244,15 @@ func textAppender(b array.Builder, allowEpoch bool) func(string) bool {
 		v, err := decodeJSONText([]byte(s))
 		return err == nil && appendJSON(b, v, false) == nil
 	}
+}
+
+// validUTF8 replaces invalid UTF-8 in s by U+FFFD, as Arrow strings must
+// be UTF-8; text files in other encodings read with replacement characters.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // parseEpoch parses epoch seconds or milliseconds given as text.

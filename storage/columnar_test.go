@@ -180,3 +180,27 @@ func TestCorruptColumnarFiles(t *testing.T) {
 		})
 	}
 }
+
+func TestColumnarDictionary(t *testing.T) {
+	for _, file := range []string{"d.arrow", "d.parquet"} {
+		t.Run(file, func(t *testing.T) {
+			mem := newMem(t)
+			b := array.NewDictionaryBuilder(mem, &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int16, ValueType: arrow.BinaryTypes.String}).(*array.BinaryDictionaryBuilder)
+			defer b.Release()
+			for _, s := range []string{"web", "app", "web"} {
+				b.AppendString(s)
+			}
+			b.AppendNull()
+			col := b.NewArray()
+			defer col.Release()
+			schema := arrow.NewSchema([]arrow.Field{{Name: "channel", Type: col.DataType(), Nullable: true}}, nil)
+			rec := array.NewRecordBatch(schema, []arrow.Array{col}, 4)
+			defer rec.Release()
+			p := filepath.Join(t.TempDir(), file)
+			if err := writeBatches(mem, p, schema, []arrow.RecordBatch{rec}, WriteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			checkTable(t, mustLoad(t, mem, p, ReadOptions{}), []string{"channel VARCHAR"}, []string{"web", "app", "web", "NULL"})
+		})
+	}
+}

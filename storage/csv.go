@@ -64,7 +64,7 @@ func (s *csvSource) start() (*csvFile, error) {
 		f.pending = append([]string(nil), first...)
 	} else {
 		for i, n := range first {
-			names[i] = strings.TrimSpace(n)
+			names[i] = validUTF8(strings.TrimSpace(n))
 		}
 	}
 	f.names = uniqueNames(names)

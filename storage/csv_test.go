@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -339,4 +340,25 @@ func TestCDNOW(t *testing.T) {
 	if want := "1 | 1997-01-01T00:00:00Z | 1 | 11.77"; first[0] != want {
 		t.Errorf("first row %q, want %q", first[0], want)
 	}
+}
+
+func TestNextHonoursContext(t *testing.T) {
+	mem := newMem(t)
+	p := writeFile(t, t.TempDir(), "a.csv", "a\n1\n")
+	r, err := Open(t.Context(), mem, p, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := r.Next(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Next with cancelled context: %v", err)
+	}
+}
+
+func TestTSVLeadingEmptyField(t *testing.T) {
+	mem := newMem(t)
+	p := writeFile(t, t.TempDir(), "a.tsv", "\tb\n1\t2\n")
+	checkTable(t, mustLoad(t, mem, p, ReadOptions{}), []string{"column_1 BIGINT", "b BIGINT"}, []string{"1 | 2"})
 }

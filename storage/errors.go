@@ -2,6 +2,7 @@ package storage
 
 import (
 	"errors"
+	"io/fs"
 	"strconv"
 	"strings"
 )
@@ -25,8 +26,9 @@ var (
 
 // Error describes a failure tied to a place in an input or output file.
 // It renders as "path:line: column "c": msg", leaving out the parts that are
-// unknown. Err, when set, is the underlying cause or one of the sentinel
-// errors above; it is reachable through errors.Is and errors.As.
+// unknown; without a Msg, the text of Err stands in for it. Err, when set,
+// is the underlying cause or one of the sentinel errors above; it is
+// reachable through errors.Is and errors.As.
 type Error struct {
 	Path   string // file the error is about; empty if none
 	Line   int    // 1-based line for CSV and JSON; 0 if not applicable
@@ -51,26 +53,25 @@ func (e *Error) Error() string {
 		b.WriteString(strconv.Quote(e.Column))
 		b.WriteString(": ")
 	}
-	msg := e.Msg
 	switch {
-	case msg == "" && e.Err != nil:
-		msg = e.Err.Error()
-	case e.Err != nil && !isSentinel(e.Err):
-		msg += ": " + e.Err.Error()
+	case e.Msg != "":
+		b.WriteString(e.Msg)
+	case e.Err != nil:
+		b.WriteString(describe(e.Err))
 	}
-	b.WriteString(msg)
 	return b.String()
 }
 
 // Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-func isSentinel(err error) bool {
-	switch err {
-	case ErrMalformed, ErrUnsupportedFormat, ErrNoFiles, ErrEmptyFile:
-		return true
+// describe renders err without repeating the path an *fs.PathError holds.
+func describe(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Err != nil {
+		return pe.Err.Error()
 	}
-	return false
+	return err.Error()
 }
 
 // malformed returns an *Error for path and line wrapping ErrMalformed.

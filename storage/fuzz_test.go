@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -39,8 +40,11 @@ func fuzzOpen(t *testing.T, data []byte, name string, opts ReadOptions) {
 			checkFuzzError(t, err)
 			return
 		}
-		checkFuzzBatch(t, r.Schema(), rec)
+		err = checkFuzzBatch(r.Schema(), rec)
 		rec.Release()
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -51,22 +55,23 @@ func checkFuzzError(t *testing.T, err error) {
 	}
 }
 
-func checkFuzzBatch(t *testing.T, schema *arrow.Schema, rec arrow.RecordBatch) {
+func checkFuzzBatch(schema *arrow.Schema, rec arrow.RecordBatch) error {
 	if !rec.Schema().Equal(schema) {
-		t.Fatalf("batch schema %v, reader schema %v", rec.Schema(), schema)
+		return fmt.Errorf("batch schema %v, reader schema %v", rec.Schema(), schema)
 	}
 	if rec.NumRows() == 0 {
-		t.Fatal("empty batch")
+		return errors.New("empty batch")
 	}
 	if err := array.ValidateRecordFull(rec); err != nil {
-		t.Fatalf("invalid batch: %v", err)
+		return fmt.Errorf("invalid batch: %w", err)
 	}
 	for _, f := range schema.Fields() {
 		if !arrow.TypeEqual(f.Type, NormalizeType(f.Type)) {
-			t.Fatalf("column %q has non-engine type %s", f.Name, f.Type)
+			return fmt.Errorf("column %q has non-engine type %s", f.Name, f.Type)
 		}
 	}
 	dumpRows(rec) // every value must format
+	return nil
 }
 
 func FuzzCSV(f *testing.F) {

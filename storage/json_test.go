@@ -110,7 +110,7 @@ func TestJSONErrors(t *testing.T) {
 		{
 			name:    "syntax error",
 			content: "{\"a\":1}\n\n{\"a\":2,}\n",
-			want:    `a.json:3: invalid JSON: invalid character '}' looking for beginning of object key string (after byte 7)`,
+			want:    `a.json:3: invalid JSON: unexpected '}' looking for an object key (at byte 8)`,
 			is:      ErrMalformed,
 		},
 		{
@@ -134,7 +134,7 @@ func TestJSONErrors(t *testing.T) {
 		{
 			name:    "trailing garbage",
 			content: "{\"a\":1} x\n",
-			want:    `a.json:1: unexpected data after the JSON value`,
+			want:    `a.json:1: unexpected data after the JSON value (at byte 9)`,
 			is:      ErrMalformed,
 		},
 		{
@@ -188,4 +188,44 @@ func repeat(s string, n int) string {
 		out += s
 	}
 	return out
+}
+
+func TestDecodeJSONText(t *testing.T) {
+	tests := []struct {
+		in, want string // want is the value re-encoded, or the error
+	}{
+		{`{"a":1,"b":[true,false,null],"c":{"d":-1.5e+3}}`, `{"a":1,"b":[true,false,null],"c":{"d":-1.5e+3}}`},
+		{` { "b" : 1 , "a" : 2 } `, `{"b":1,"a":2}`},
+		{`"tab\there \"q\" \\ \/ \u00e9 \ud83d\ude00"`, `"tab\there \"q\" \\ / é 😀"`},
+		{`"lone \ud800 surrogate"`, "\"lone \uFFFD surrogate\""},
+		{"\"bad \xff utf8\"", "\"bad \uFFFD utf8\""},
+		{`[]`, `[]`},
+		{`{}`, `{}`},
+		{`0`, `0`},
+		{`01`, `unexpected data after the JSON value (at byte 2)`},
+		{`-`, `invalid JSON: unexpected end of line`},
+		{`1.`, `invalid JSON: unexpected end of line`},
+		{`1e`, `invalid JSON: unexpected end of line`},
+		{`.5`, `invalid JSON: unexpected '.' looking for a value (at byte 1)`},
+		{`tru`, `invalid JSON: unexpected 't' looking for a value (at byte 1)`},
+		{`{"a" 1}`, `invalid JSON: unexpected '1' after an object key (at byte 6)`},
+		{`[1 2]`, `invalid JSON: unexpected '2' after an array element (at byte 4)`},
+		{`"\x"`, `invalid JSON: unexpected 'x' after a backslash (at byte 3)`},
+		{`"\u12"`, `invalid JSON: unexpected '1' in a \u escape (at byte 4)`},
+		{"\"a\nb\"", `invalid JSON: unexpected '\n' in a string (at byte 3)`},
+		{`"open`, `invalid JSON: unexpected end of line`},
+		{``, `invalid JSON: unexpected end of line`},
+	}
+	for _, tt := range tests {
+		v, err := decodeJSONText([]byte(tt.in))
+		got := ""
+		if err != nil {
+			got = err.Error()
+		} else {
+			got = string(encodeJSON(nil, v))
+		}
+		if got != tt.want {
+			t.Errorf("decodeJSONText(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
 }

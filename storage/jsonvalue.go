@@ -1,11 +1,9 @@
 package storage
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -36,20 +34,6 @@ func (o jsonObject) get(key string) any {
 // maxJSONDepth bounds the nesting of arrays and objects.
 const maxJSONDepth = 100
 
-// decodeJSONText decodes text holding exactly one JSON value.
-func decodeJSONText(text []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(text))
-	dec.UseNumber()
-	v, err := decodeJSON(dec, 0)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("unexpected data after the JSON value")
-	}
-	return v, nil
-}
-
 // decodeLine decodes one line holding one JSON object.
 func decodeLine(line []byte) (jsonObject, error) {
 	v, err := decodeJSONText(line)
@@ -64,64 +48,6 @@ func decodeLine(line []byte) (jsonObject, error) {
 		return nil, errors.New("line is not a JSON object")
 	}
 	return obj, nil
-}
-
-func decodeJSON(dec *json.Decoder, depth int) (any, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, jsonSyntaxError(err)
-	}
-	d, ok := tok.(json.Delim)
-	if !ok {
-		return tok, nil
-	}
-	if depth >= maxJSONDepth {
-		return nil, fmt.Errorf("JSON nested more than %d levels deep", maxJSONDepth)
-	}
-	var v any
-	switch d {
-	case '{':
-		obj := jsonObject{}
-		for dec.More() {
-			key, err := dec.Token()
-			if err != nil {
-				return nil, jsonSyntaxError(err)
-			}
-			val, err := decodeJSON(dec, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			obj = append(obj, jsonMember{key: key.(string), val: val})
-		}
-		v = obj
-	case '[':
-		arr := []any{}
-		for dec.More() {
-			val, err := decodeJSON(dec, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			arr = append(arr, val)
-		}
-		v = arr
-	default:
-		return nil, fmt.Errorf("invalid JSON: unexpected %q", rune(d))
-	}
-	if _, err := dec.Token(); err != nil { // the closing delimiter
-		return nil, jsonSyntaxError(err)
-	}
-	return v, nil
-}
-
-func jsonSyntaxError(err error) error {
-	var se *json.SyntaxError
-	switch {
-	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		return errors.New("invalid JSON: unexpected end of line")
-	case errors.As(err, &se):
-		return fmt.Errorf("invalid JSON: %v (after byte %d)", se, se.Offset)
-	}
-	return fmt.Errorf("invalid JSON: %v", err)
 }
 
 // jsonKinds is the set of JSON value kinds seen in a column.

@@ -39,19 +39,19 @@ func openText(path string) (*textFile, error) {
 
 func (t *textFile) compressed() bool { return t.gz != nil }
 
-// empty reports whether nothing but whitespace is left to read.
+// empty reports whether nothing but whitespace is left to read. It
+// consumes nothing unless a long run of whitespace precedes the content.
 func (t *textFile) empty() bool {
+	const chunk = 4096
 	for {
-		b, err := t.r.Peek(1)
+		b, err := t.r.Peek(chunk)
+		if len(bytes.TrimLeft(b, " \t\r\n")) > 0 {
+			return false
+		}
 		if err != nil {
 			return true
 		}
-		switch b[0] {
-		case ' ', '\t', '\r', '\n':
-			t.r.Discard(1)
-		default:
-			return false
-		}
+		t.r.Discard(len(b))
 	}
 }
 
