@@ -44,7 +44,11 @@ func (b *Binder) Release() {
 func (b *Binder) BindQuery(s ast.Stmt) (Node, error) {
 	switch s := s.(type) {
 	case *ast.Select:
-		return b.BindSelect(s)
+		n, err := b.BindSelect(s)
+		if err != nil {
+			return nil, err
+		}
+		return PruneColumns(n), nil
 	case *ast.Predict, *ast.PredictUsing:
 		if b.Ext == nil {
 			return nil, Errorf(s.Pos(), ErrUnsupported, "PREDICT is not available here")
