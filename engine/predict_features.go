@@ -141,6 +141,12 @@ func (e *Engine) eligibility(p *prepared, l *features.Layout, s *features.Snapsh
 		if where != nil && !where[i] {
 			out[i] = false
 		}
+		// Without a profile table the population is whoever has events;
+		// a profile seen only at or after the cutoff does not exist yet
+		// at the cutoff, whatever HAVING says.
+		if p.profiles == nil && l.EventCount(s, i) == 0 {
+			out[i] = false
+		}
 	}
 	return out, nil
 }
