@@ -167,6 +167,22 @@ type countState struct {
 
 func (s *countState) update(ids []int32, ng int, arg *expr.Vector, mask []bool) {
 	s.n = grow(s.n, ng)
+	n := s.n
+	if s.star || arg.Kind() != expr.KindNull && arg.Valid == nil {
+		// Every row counts (or every row the mask selects).
+		if mask == nil {
+			for _, g := range ids {
+				n[g]++
+			}
+			return
+		}
+		for i, g := range ids {
+			if mask[i] {
+				n[g]++
+			}
+		}
+		return
+	}
 	for i, g := range ids {
 		if (mask == nil || mask[i]) && (s.star || !arg.IsNull(i)) {
 			s.n[g]++
@@ -218,6 +234,9 @@ func (s *sumState) update(ids []int32, ng int, arg *expr.Vector, mask []bool) {
 	if arg.Kind() == expr.KindNull {
 		return
 	}
+	if s.fast(ids, arg, mask) {
+		return
+	}
 	for r, g := range ids {
 		if (mask != nil && !mask[r]) || arg.IsNull(r) {
 			continue
@@ -229,6 +248,41 @@ func (s *sumState) update(ids []int32, ng int, arg *expr.Vector, mask []bool) {
 			s.f[g] += arg.Float(r)
 		}
 	}
+}
+
+// fast handles int and float arguments with tight loops (same order of
+// additions as the general loop).
+func (s *sumState) fast(ids []int32, arg *expr.Vector, mask []bool) bool {
+	valid := arg.Valid
+	has := s.has
+	switch {
+	case s.isInt && arg.Kind() == expr.KindInt:
+		sum, xs := s.i, arg.I
+		for r, g := range ids {
+			if (mask == nil || mask[r]) && (valid == nil || valid[r]) {
+				has[g] = true
+				sum[g] += xs[r]
+			}
+		}
+		return true
+	case !s.isInt && arg.Kind() == expr.KindFloat:
+		sum, xs := s.f, arg.F
+		if mask == nil && valid == nil {
+			for r, g := range ids {
+				has[g] = true
+				sum[g] += xs[r]
+			}
+			return true
+		}
+		for r, g := range ids {
+			if (mask == nil || mask[r]) && (valid == nil || valid[r]) {
+				has[g] = true
+				sum[g] += xs[r]
+			}
+		}
+		return true
+	}
+	return false
 }
 
 func (s *sumState) result(ng int) *expr.Vector {
@@ -248,6 +302,34 @@ type avgState struct {
 func (s *avgState) update(ids []int32, ng int, arg *expr.Vector, mask []bool) {
 	s.sum, s.n = grow(s.sum, ng), grow(s.n, ng)
 	if arg.Kind() == expr.KindNull {
+		return
+	}
+	valid := arg.Valid
+	switch arg.Kind() {
+	case expr.KindFloat:
+		sum, n, xs := s.sum, s.n, arg.F
+		if mask == nil && valid == nil {
+			for r, g := range ids {
+				sum[g] += xs[r]
+				n[g]++
+			}
+			return
+		}
+		for r, g := range ids {
+			if (mask == nil || mask[r]) && (valid == nil || valid[r]) {
+				sum[g] += xs[r]
+				n[g]++
+			}
+		}
+		return
+	case expr.KindInt:
+		sum, n, xs := s.sum, s.n, arg.I
+		for r, g := range ids {
+			if (mask == nil || mask[r]) && (valid == nil || valid[r]) {
+				sum[g] += float64(xs[r])
+				n[g]++
+			}
+		}
 		return
 	}
 	for r, g := range ids {

@@ -3,6 +3,7 @@ package exec
 import (
 	"encoding/binary"
 	"math"
+	"strings"
 
 	"github.com/cai-dev/cai/expr"
 )
@@ -12,11 +13,82 @@ import (
 // keys are encoded to bytes.
 type groupTable struct {
 	keys    []*expr.Vector // distinct key values, one row per group
-	ints    map[int64]int32
+	ints    *intTable
+	strs    map[string]int32
 	nullID  int32
 	generic map[string]int32
 	buf     []byte
 	n       int
+}
+
+// intTable is an open-addressing hash table from int64 keys to group ids
+// (linear probing, at most half full).
+type intTable struct {
+	keys  []int64
+	ids   []int32 // id+1; 0 = empty slot
+	shift uint
+	n     int
+}
+
+func newIntTable() *intTable {
+	t := &intTable{}
+	t.resize(1 << 10)
+	return t
+}
+
+func (t *intTable) resize(size int) {
+	oldK, oldI := t.keys, t.ids
+	t.keys, t.ids = make([]int64, size), make([]int32, size)
+	t.shift = uint(64 - bitsLen(size-1))
+	for i, id := range oldI {
+		if id != 0 {
+			t.insert(oldK[i], id)
+		}
+	}
+}
+
+func bitsLen(x int) int {
+	n := 0
+	for ; x > 0; x >>= 1 {
+		n++
+	}
+	return n
+}
+
+func (t *intTable) slot(k int64) int {
+	return int((uint64(k) * 0x9E3779B97F4A7C15) >> t.shift)
+}
+
+func (t *intTable) insert(k int64, id int32) {
+	mask := len(t.keys) - 1
+	for h := t.slot(k); ; h = (h + 1) & mask {
+		if t.ids[h] == 0 {
+			t.keys[h], t.ids[h] = k, id
+			return
+		}
+	}
+}
+
+// get returns the id of k, or -1.
+func (t *intTable) get(k int64) int32 {
+	mask := len(t.keys) - 1
+	for h := t.slot(k); ; h = (h + 1) & mask {
+		id := t.ids[h]
+		if id == 0 {
+			return -1
+		}
+		if t.keys[h] == k {
+			return id - 1
+		}
+	}
+}
+
+func (t *intTable) put(k int64, id int32) {
+	if 2*(t.n+1) > len(t.keys) {
+		t.resize(2 * len(t.keys))
+	}
+	t.insert(k, id+1)
+	t.n++
 }
 
 func newGroupTable(nkeys int) *groupTable {
@@ -41,21 +113,55 @@ func (t *groupTable) assign(keys []*expr.Vector, n int) []int32 {
 	k0 := keys[0].Kind()
 	if len(keys) == 1 && (k0 == expr.KindInt || k0 == expr.KindTimestamp || k0 == expr.KindDuration) {
 		if t.ints == nil {
-			t.ints = make(map[int64]int32)
+			t.ints = newIntTable()
 		}
 		v := keys[0]
-		for i := 0; i < n; i++ {
-			if v.IsNull(i) {
+		valid := v.Valid
+		var last int64
+		lastID := int32(-1)
+		for i, x := range v.I[:n] {
+			if valid != nil && !valid[i] {
 				if t.nullID < 0 {
 					t.nullID = t.add(keys, i)
 				}
 				ids[i] = t.nullID
 				continue
 			}
-			id, ok := t.ints[v.I[i]]
-			if !ok {
+			if lastID >= 0 && x == last { // runs of one key are common
+				ids[i] = lastID
+				continue
+			}
+			id := t.ints.get(x)
+			if id < 0 {
 				id = t.add(keys, i)
-				t.ints[v.I[i]] = id
+				t.ints.put(x, id)
+			}
+			ids[i] = id
+			last, lastID = x, id
+		}
+		return ids
+	}
+	if len(keys) == 1 && k0 == expr.KindString {
+		// A single string key: look the string up as is (no encoding, no
+		// allocation); a new key is copied out of the batch.
+		if t.strs == nil {
+			t.strs = make(map[string]int32)
+		}
+		v := keys[0]
+		valid := v.Valid
+		for i, s := range v.S[:n] {
+			if valid != nil && !valid[i] {
+				if t.nullID < 0 {
+					t.nullID = t.add(keys, i)
+				}
+				ids[i] = t.nullID
+				continue
+			}
+			id, ok := t.strs[s]
+			if !ok {
+				s = strings.Clone(s)
+				id = t.addString(s)
+				t.strs[s] = id
 			}
 			ids[i] = id
 		}
@@ -74,6 +180,18 @@ func (t *groupTable) assign(keys []*expr.Vector, n int) []int32 {
 		ids[i] = id
 	}
 	return ids
+}
+
+// addString adds a group for a single string key.
+func (t *groupTable) addString(s string) int32 {
+	k := t.keys[0]
+	if k.Valid != nil {
+		k.Valid = append(k.Valid, true)
+	}
+	k.S = append(k.S, s)
+	k.Len++
+	t.n++
+	return int32(t.n - 1)
 }
 
 func (t *groupTable) add(keys []*expr.Vector, i int) int32 {

@@ -5,8 +5,12 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/cai-dev/cai/expr"
 	"github.com/cai-dev/cai/ml"
@@ -22,11 +26,6 @@ type Snapshot struct {
 	// Extra holds the Spec.Extra aggregates, Extra[a][profile]; NULL
 	// (no rows for SUM/AVG/MIN/MAX) is NaN.
 	Extra [][]float64
-
-	lastTS, firstTS []int64 // per profile × kind
-	valCount        []int64 // per profile × value column
-	active          []uint64
-	extraN          [][]int64
 }
 
 // Result is the output of Build.
@@ -40,17 +39,106 @@ type Result struct {
 	MaxTS     int64
 }
 
+// How Build works
+//
+// Pass 1 (one goroutine, in row order, so that Keys get their indexes in
+// order of first appearance) resolves every row's profile index, reads
+// the timestamps and maps the event type to a small code, reading the
+// Arrow arrays in place. Rows that fall in no snapshot's lookback or
+// outcome window are dropped here; the others are listed per worker.
+//
+// Pass 2 accumulates. Its state is profile-major, so that one event
+// touches a few neighbouring cache lines: per profile, per tracked kind,
+// the counters of all snapshots side by side (kstate), then per snapshot
+// the event count and active-days bitmap, the value sums and the extra
+// aggregates. Profiles are split between workers (owner), each worker
+// reads the batches in order and only its own rows, so every profile's
+// events are added in row order by one goroutine: results are exactly
+// those of a serial pass, whatever the scheduling.
+//
+// finish turns the state into the feature matrices.
+
+// kstate is one tracked kind of one profile at one cutoff: event counts
+// by window (d is cutoff - ts, in (0, lookback]) and first/last times.
+type kstate struct {
+	c7, c30, c60, c90, cLB uint32 // d <= 7, 30, 60, 90 days, lookback
+	last, first            int64  // valid when cLB > 0
+}
+
+// sumN is a sum (or min/max) and the number of rows in it.
+type sumN struct {
+	v float64
+	n int64
+}
+
+// Extra aggregate operations.
+const (
+	opCount = iota // COUNT, COUNT(*)
+	opSum          // SUM, AVG
+	opMin
+	opMax
+)
+
+// ownerShift groups profiles in blocks of 1<<ownerShift per worker.
+const ownerShift = 4
+
 // builder carries the state of one Build pass.
 type builder struct {
-	spec   *Spec
-	layout *Layout
-	res    *Result
-	width  int
-	kinds  int
-	words  int // words of the active-days bitmap
-	types  map[string]int
-	n      int // profiles allocated
+	spec    *Spec
+	layout  *Layout
+	res     *Result
+	width   int
+	kinds   int
+	nsnap   int
+	words   int // words of the active-days bitmap
+	astride int // 1 + words: event count, then the bitmap
+	nval    int
+	nextra  int
+	workers int
+	cutoffs []int64
+	lo, hi  int64 // rows with ts < lo or ts >= hi reach no snapshot
+
+	types    *typeTable
+	kindOf   []int32 // type code -> tracked kind (0: none)
+	goalOf   []bool  // type code -> goal, when fastGoal
+	fastGoal bool
+	ops      []int
+	over     []int64
+
+	n      int      // profiles
+	ks     []kstate // [p][kind][snapshot]
+	act    []uint64 // [p][snapshot][astride]
+	vals   []sumN   // [p][snapshot][value column]
+	extras []sumN   // [p][snapshot][extra]
+	labels [][]float64
 }
+
+// pass1 is what the first pass keeps of one batch.
+type pass1 struct {
+	rec  arrow.RecordBatch
+	ts   []int64
+	pid  []int32
+	code []uint16      // nil without a type column or when typ is set
+	typ  *array.String // the type column, coded by the workers
+	rows [][]int32     // per worker: rows in some window
+}
+
+// payload is what pass 2 evaluates once per batch for all workers.
+type payload struct {
+	*pass1
+	goal   []bool      // when !fastGoal
+	vals   [][]float64 // per value column; NaN = skip (NULL, NaN, Inf)
+	valid  [][]bool    // per value column: nil or the validity of vals
+	pass   [][]bool    // per extra: the row counts (filter, non-NULL arg); nil = all
+	arg    [][]float64 // per extra: the argument (SUM/AVG/MIN/MAX)
+	done   sync.WaitGroup
+	nrows  int64
+	events int64
+}
+
+// Workers is the number of goroutines Build accumulates with; 0 means
+// GOMAXPROCS (at most 8). Results do not depend on it.
+var Workers = 0
 
 // Build computes the features at every cutoff in one pass over batches.
 // keys may be pre-filled (and Fixed) with the population.
@@ -60,286 +148,567 @@ func Build(ctx context.Context, spec *Spec, batches []arrow.RecordBatch, keys *K
 	}
 	layout := NewLayout(spec)
 	b := &builder{spec: spec, layout: layout, width: layout.Width(), kinds: layout.kinds,
-		words: int((spec.Lookback/Day)/64 + 1), types: map[string]int{},
+		nsnap: len(cutoffs), words: int((spec.Lookback/Day)/64 + 1),
+		nval: len(spec.ValueCols), nextra: len(spec.Extra), cutoffs: cutoffs,
 		res: &Result{Keys: keys, Layout: layout, MinTS: math.MaxInt64, MaxTS: math.MinInt64}}
-	for i, t := range spec.EventTypes {
-		b.types[t] = i + 1
-	}
+	b.astride = 1 + b.words
 	for _, c := range cutoffs {
-		b.res.Snapshots = append(b.res.Snapshots, &Snapshot{Cutoff: c, Extra: make([][]float64, len(spec.Extra)), extraN: make([][]int64, len(spec.Extra))})
+		b.res.Snapshots = append(b.res.Snapshots, &Snapshot{Cutoff: c, Extra: make([][]float64, len(spec.Extra))})
 	}
-	b.grow(keys.Len())
+	b.lo, b.hi = math.MaxInt64, math.MinInt64
+	for _, c := range cutoffs {
+		b.lo = min(b.lo, satSub(c, spec.Lookback))
+		b.hi = max(b.hi, satAdd(c, spec.Window))
+	}
+	b.setupTypes()
+	for _, agg := range spec.Extra {
+		op := opCount
+		switch agg.Func {
+		case "SUM", "AVG":
+			op = opSum
+		case "MIN":
+			op = opMin
+		case "MAX":
+			op = opMax
+		}
+		b.ops = append(b.ops, op)
+		b.over = append(b.over, agg.Over)
+	}
 	var total int64
 	for _, rec := range batches {
 		total += rec.NumRows()
 	}
-	var done int64
+	b.workers = Workers
+	if b.workers <= 0 {
+		b.workers = min(runtime.GOMAXPROCS(0), 8)
+	}
+	if total < 1<<15 || len(cutoffs) == 0 {
+		b.workers = 1
+	}
+
+	p1 := make([]*pass1, 0, len(batches))
 	for _, rec := range batches {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := b.batch(rec); err != nil {
+		p, err := b.first(rec)
+		if err != nil {
 			return nil, err
 		}
-		done += rec.NumRows()
-		if progress != nil {
-			progress(done, total)
-		}
+		p1 = append(p1, p)
 	}
-	b.grow(keys.Len())
+	b.alloc(keys.Len())
+	if err := b.second(ctx, p1, total, progress); err != nil {
+		return nil, err
+	}
 	b.finish()
-	b.trim(keys.Len())
 	return b.res, nil
 }
 
-// grow makes room for n profiles in every snapshot.
-func (b *builder) grow(n int) {
-	if n <= b.n {
-		return
+func satSub(a, b int64) int64 {
+	if a < math.MinInt64+b {
+		return math.MinInt64
 	}
-	add := n - b.n
-	for _, s := range b.res.Snapshots {
-		s.X.Data = append(s.X.Data, make([]float64, add*b.width)...)
-		s.X.Rows, s.X.Cols = n, b.width
-		s.Label = append(s.Label, make([]float64, add)...)
-		for i := 0; i < add*b.kinds; i++ {
-			s.lastTS = append(s.lastTS, math.MinInt64)
-			s.firstTS = append(s.firstTS, math.MaxInt64)
-		}
-		s.valCount = append(s.valCount, make([]int64, add*len(b.spec.ValueCols))...)
-		s.active = append(s.active, make([]uint64, add*b.words)...)
-		for a, agg := range b.spec.Extra {
-			init := math.NaN()
-			if agg.Func == "COUNT" || agg.Func == "COUNT(*)" {
-				init = 0
-			}
-			for i := 0; i < add; i++ {
-				s.Extra[a] = append(s.Extra[a], init)
-			}
-			s.extraN[a] = append(s.extraN[a], make([]int64, add)...)
-		}
-	}
-	b.n = n
+	return a - b
 }
 
-func (b *builder) batch(rec arrow.RecordBatch) error {
-	eb := expr.NewBatch(rec)
-	ids, err := eb.Col(b.spec.IDCol)
-	if err != nil {
-		return err
+func satAdd(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
 	}
-	tsv, err := eb.Col(b.spec.TSCol)
+	return a + b
+}
+
+// setupTypes builds the event-type codes and, when the goal only tests
+// the type against literals, the goal of every code.
+func (b *builder) setupTypes() {
+	names := append([]string{}, b.spec.EventTypes...)
+	goals, fast := goalTypes(b.spec)
+	names = append(names, goals...)
+	b.types = newTypeTable(names)
+	b.kindOf = make([]int32, len(b.types.names)+1)
+	// Event type i (1-based) counts for kind i; a duplicated type counts
+	// for its last index.
+	for i, t := range b.spec.EventTypes {
+		b.kindOf[b.types.code(t)] = int32(i + 1)
+	}
+	if fast {
+		b.fastGoal = true
+		b.goalOf = make([]bool, len(b.kindOf))
+		for _, g := range goals {
+			b.goalOf[b.types.code(g)] = true
+		}
+	}
+}
+
+// first is pass 1 over one batch.
+func (b *builder) first(rec arrow.RecordBatch) (*pass1, error) {
+	n := int(rec.NumRows())
+	tsv, err := expr.FromArrow(rec.Column(b.spec.TSCol))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if tsv.Kind() != expr.KindTimestamp {
-		return fmt.Errorf("timestamp column %q is %s, not TIMESTAMP", b.spec.Schema.Field(b.spec.TSCol).Name, expr.TypeName(tsv.DT))
+		return nil, fmt.Errorf("timestamp column %q is %s, not TIMESTAMP", b.spec.Schema.Field(b.spec.TSCol).Name, expr.TypeName(tsv.DT))
 	}
-	goal, err := b.spec.Goal.Eval(eb)
-	if err != nil {
-		return fmt.Errorf("GOAL: %w", err)
+	p := &pass1{rec: rec, ts: tsv.I, pid: make([]int32, n)}
+	if err := b.res.Keys.resolve(rec.Column(b.spec.IDCol), tsv.Valid, p.pid); err != nil {
+		return nil, err
 	}
-	var typ *expr.Vector
 	if b.spec.TypeCol >= 0 {
-		if typ, err = eb.Col(b.spec.TypeCol); err != nil {
-			return err
-		}
-	}
-	vals := make([]*expr.Vector, len(b.spec.ValueCols))
-	for j, c := range b.spec.ValueCols {
-		if vals[j], err = eb.Col(c); err != nil {
-			return err
-		}
-	}
-	type extraVecs struct{ arg, filter *expr.Vector }
-	extra := make([]extraVecs, len(b.spec.Extra))
-	for a, agg := range b.spec.Extra {
-		if agg.Arg != nil {
-			if extra[a].arg, err = agg.Arg.Eval(eb); err != nil {
-				return fmt.Errorf("%s: %w", agg.Name, err)
-			}
-		}
-		if agg.Filter != nil {
-			if extra[a].filter, err = agg.Filter.Eval(eb); err != nil {
-				return fmt.Errorf("%s: %w", agg.Name, err)
+		if x, ok := rec.Column(b.spec.TypeCol).(*array.String); ok {
+			p.typ = x // coded in pass 2, in parallel, for the rows in a window only
+		} else {
+			p.code = make([]uint16, n)
+			if err := b.types.codes(rec.Column(b.spec.TypeCol), p.code); err != nil {
+				return nil, err
 			}
 		}
 	}
 	res := b.res
-	for i := 0; i < eb.N; i++ {
-		res.Events++
-		if tsv.IsNull(i) {
-			res.Skipped++
-			continue
-		}
-		p := res.Keys.Add(ids, i)
-		if p < 0 {
-			if p != Unknown {
-				res.Skipped++
+	res.Events += int64(n)
+	p.rows = make([][]int32, b.workers)
+	for w := range p.rows {
+		p.rows[w] = make([]int32, 0, n/b.workers+n/8+16)
+	}
+	mn, mx := res.MinTS, res.MaxTS
+	var skipped int64
+	lo, hi := b.lo, b.hi
+	for i, pi := range p.pid {
+		if pi < 0 {
+			if pi != Unknown {
+				skipped++
 			}
 			continue
 		}
-		if int(p) >= b.n {
-			b.grow(max(int(p)+1, b.n*2))
+		ts := p.ts[i]
+		mn = min(mn, ts)
+		mx = max(mx, ts)
+		if ts < lo || ts >= hi {
+			continue
 		}
-		ts := tsv.I[i]
-		res.MinTS = min(res.MinTS, ts)
-		res.MaxTS = max(res.MaxTS, ts)
-		isGoal := !goal.IsNull(i) && goal.B[i]
+		w := 0
+		if b.workers > 1 {
+			w = int(pi>>ownerShift) % b.workers
+		}
+		p.rows[w] = append(p.rows[w], int32(i))
+	}
+	res.MinTS, res.MaxTS = mn, mx
+	res.Skipped += skipped
+	return p, nil
+}
+
+// alloc sizes the state and the outputs for n profiles.
+func (b *builder) alloc(n int) {
+	b.n = n
+	S := b.nsnap
+	b.ks = make([]kstate, n*b.kinds*S)
+	b.act = make([]uint64, n*S*b.astride)
+	b.vals = make([]sumN, n*S*b.nval)
+	b.extras = make([]sumN, n*S*b.nextra)
+	for _, s := range b.res.Snapshots {
+		s.Label = make([]float64, n)
+		b.labels = append(b.labels, s.Label)
+	}
+}
+
+// second is pass 2: evaluate per batch, accumulate in the workers.
+func (b *builder) second(ctx context.Context, p1 []*pass1, total int64, progress func(done, total int64)) error {
+	var done int64
+	if b.workers == 1 {
+		for _, p := range p1 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			pl, err := b.evaluate(p)
+			if err != nil {
+				return err
+			}
+			b.accumulate(pl, 0)
+			done += pl.nrows
+			if progress != nil {
+				progress(done, total)
+			}
+		}
+		return nil
+	}
+	chans := make([]chan *payload, b.workers)
+	var wg sync.WaitGroup
+	for w := range chans {
+		chans[w] = make(chan *payload, 4)
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for pl := range chans[w] {
+				b.accumulate(pl, w)
+				pl.done.Done()
+			}
+		}(w)
+	}
+	var queue []*payload
+	report := func(pl *payload) {
+		pl.done.Wait()
+		done += pl.nrows
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+	var err error
+	for _, p := range p1 {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		var pl *payload
+		if pl, err = b.evaluate(p); err != nil {
+			break
+		}
+		pl.done.Add(b.workers)
+		for _, c := range chans {
+			c <- pl
+		}
+		queue = append(queue, pl)
+		if len(queue) > 4 {
+			report(queue[0])
+			queue = queue[1:]
+		}
+	}
+	for _, c := range chans {
+		close(c)
+	}
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	for _, pl := range queue {
+		report(pl)
+	}
+	return nil
+}
+
+// evaluate computes the goal, value and extra-aggregate columns of a
+// batch (vectorised; shared read-only by the workers).
+func (b *builder) evaluate(p *pass1) (*payload, error) {
+	pl := &payload{pass1: p, nrows: p.rec.NumRows()}
+	eb := expr.NewBatch(p.rec)
+	n := eb.N
+	if !b.fastGoal {
+		goal, err := b.spec.Goal.Eval(eb)
+		if err != nil {
+			return nil, fmt.Errorf("GOAL: %w", err)
+		}
+		pl.goal = make([]bool, n)
+		if goal.Kind() == expr.KindBool {
+			for i := range pl.goal {
+				pl.goal[i] = goal.B[i] && (goal.Valid == nil || goal.Valid[i])
+			}
+		}
+	}
+	for _, c := range b.spec.ValueCols {
+		v, err := eb.Col(c)
+		if err != nil {
+			return nil, err
+		}
+		if v.Kind() == expr.KindFloat {
+			// read in place; the workers skip NULL, NaN and Inf
+			pl.vals, pl.valid = append(pl.vals, v.F), append(pl.valid, v.Valid)
+		} else {
+			pl.vals, pl.valid = append(pl.vals, usable(v, n)), append(pl.valid, nil)
+		}
+	}
+	for _, agg := range b.spec.Extra {
+		var arg, filter *expr.Vector
+		var err error
+		if agg.Arg != nil {
+			if arg, err = agg.Arg.Eval(eb); err != nil {
+				return nil, fmt.Errorf("%s: %w", agg.Name, err)
+			}
+		}
+		if agg.Filter != nil {
+			if filter, err = agg.Filter.Eval(eb); err != nil {
+				return nil, fmt.Errorf("%s: %w", agg.Name, err)
+			}
+		}
+		var pass []bool
+		if filter != nil || agg.Func != "COUNT(*)" && (arg.Kind() == expr.KindNull || arg.Valid != nil) {
+			pass = make([]bool, n)
+			for i := range pass {
+				pass[i] = (filter == nil || !filter.IsNull(i) && filter.B[i]) &&
+					(agg.Func == "COUNT(*)" || !arg.IsNull(i))
+			}
+		}
+		var av []float64
+		if agg.Func != "COUNT(*)" && agg.Func != "COUNT" {
+			if arg.Kind() == expr.KindFloat {
+				av = arg.F
+			} else {
+				av = make([]float64, n)
+				if arg.Kind() != expr.KindNull {
+					for i := range av {
+						av[i] = arg.Float(i)
+					}
+				}
+			}
+		}
+		pl.pass = append(pl.pass, pass)
+		pl.arg = append(pl.arg, av)
+	}
+	return pl, nil
+}
+
+// usable is v as floats with NaN for the rows a value sum skips (NULL,
+// NaN, ±Inf).
+func usable(v *expr.Vector, n int) []float64 {
+	if v.Kind() == expr.KindFloat && v.Valid == nil {
+		clean := true
+		for _, f := range v.F[:n] {
+			if f-f != 0 {
+				clean = false
+				break
+			}
+		}
+		if clean {
+			return v.F
+		}
+	}
+	out := make([]float64, n)
+	for i := range out {
+		if v.IsNull(i) {
+			out[i] = math.NaN()
+			continue
+		}
+		f := v.Float(i)
+		if f-f != 0 { // NaN or ±Inf
+			f = math.NaN()
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// accumulate adds worker w's rows of a batch to the state.
+func (b *builder) accumulate(pl *payload, w int) {
+	S := b.nsnap
+	cut := b.cutoffs
+	lookback, window := b.spec.Lookback, b.spec.Window
+	kinds, astride, nval, nextra := b.kinds, b.astride, b.nval, b.nextra
+	ks, act, labels := b.ks, b.act, b.labels
+	ts, pid, code := pl.ts, pl.pid, pl.code
+	rows := pl.rows[w]
+	var sink uint64
+	for i, r := range rows {
+		// Touch the state of a row a few rows ahead: its cache misses
+		// overlap with the work on this one (Go has no prefetch).
+		if i+prefetch < len(rows) {
+			q := int(pid[rows[i+prefetch]])
+			sink += act[q*S*astride] + uint64(ks[q*kinds*S].cLB)
+			if code != nil {
+				sink += uint64(ks[(q*kinds+int(b.kindOf[code[rows[i+prefetch]]]))*S].cLB)
+			} else {
+				sink += uint64(ks[(q*kinds+kinds-1)*S].cLB)
+			}
+		}
+		p := int(pid[r])
+		t := ts[r]
 		kind := 0
-		if typ != nil && !typ.IsNull(i) {
-			kind = b.types[typ.S[i]]
+		var isGoal bool
+		if pl.typ != nil {
+			c := uint16(0)
+			if !pl.typ.IsNull(int(r)) {
+				c = b.types.code(pl.typ.Value(int(r)))
+			}
+			kind = int(b.kindOf[c])
+			if b.fastGoal {
+				isGoal = b.goalOf[c]
+			}
+		} else if code != nil {
+			c := code[r]
+			kind = int(b.kindOf[c])
+			if b.fastGoal {
+				isGoal = b.goalOf[c]
+			}
 		}
-		for _, s := range res.Snapshots {
-			d := s.Cutoff - ts
+		if !b.fastGoal {
+			isGoal = pl.goal[r]
+		}
+		kb := p * kinds * S
+		ab := p * S * astride
+		for si := 0; si < S; si++ {
+			d := cut[si] - t
 			if d <= 0 {
-				if isGoal && -d < b.spec.Window {
-					s.Label[p] = 1
+				if isGoal && -d < window {
+					labels[si][p] = 1
 				}
 				continue
 			}
-			if d > b.spec.Lookback {
+			if d > lookback {
 				continue
 			}
 			if isGoal {
-				b.count(s, p, 0, d, ts)
-				for j, v := range vals {
-					if !v.IsNull(i) {
-						f := v.Float(i)
-						if !math.IsNaN(f) && !math.IsInf(f, 0) {
-							s.X.Data[int(p)*b.width+b.layout.valueOff+2*j] += f
-							s.valCount[int(p)*len(vals)+j]++
+				count(&ks[kb+si], d, t)
+				if nval > 0 {
+					vb := (p*S + si) * nval
+					for j, vs := range pl.vals {
+						if f := vs[r]; f-f == 0 && (pl.valid[j] == nil || pl.valid[j][r]) {
+							sn := &b.vals[vb+j]
+							sn.v += f
+							sn.n++
 						}
 					}
 				}
 			}
 			if kind > 0 {
-				b.count(s, p, kind, d, ts)
+				count(&ks[kb+kind*S+si], d, t)
 			}
-			row := int(p) * b.width
-			s.X.Data[row+b.layout.overall+1]++
-			day := int((d - 1) / Day)
-			s.active[int(p)*b.words+day/64] |= 1 << (day % 64)
-			for a := range b.spec.Extra {
-				b.extra(s, a, p, d, extra[a].arg, extra[a].filter, i)
+			a := act[ab+si*astride : ab+(si+1)*astride]
+			a[0]++
+			day := uint64(d-1) / uint64(Day)
+			a[1+day/64] |= 1 << (day % 64)
+			if nextra > 0 {
+				b.extra(pl, r, d, b.extras[(p*S+si)*nextra:(p*S+si+1)*nextra])
 			}
 		}
 	}
-	return nil
+	sinkHole.Add(sink)
 }
 
-// count updates the window counts and first/last times of one kind.
-func (b *builder) count(s *Snapshot, p int32, kind int, d, ts int64) {
-	base := int(p)*b.width + kind*b.layout.perKind
-	x := s.X.Data
-	x[base+fCountLB]++
-	if d <= 7*Day {
-		x[base+fCount7]++
+// prefetch is how many rows ahead accumulate touches the state.
+const prefetch = 6
+
+var sinkHole atomic.Uint64
+
+// count adds an event at distance d before the cutoff to a kind's counts.
+func count(k *kstate, d, ts int64) {
+	if k.cLB == 0 {
+		k.last, k.first = ts, ts
+	} else {
+		k.last = max(k.last, ts)
+		k.first = min(k.first, ts)
 	}
-	if d <= 30*Day {
-		x[base+fCount30]++
-		x[base+fTrend]++
-	} else if d <= 60*Day {
-		x[base+fTrend]--
-	}
+	k.cLB++
 	if d <= 90*Day {
-		x[base+fCount90]++
+		k.c90++
+		if d <= 60*Day {
+			k.c60++
+			if d <= 30*Day {
+				k.c30++
+				if d <= 7*Day {
+					k.c7++
+				}
+			}
+		}
 	}
-	k := int(p)*b.kinds + kind
-	s.lastTS[k] = max(s.lastTS[k], ts)
-	s.firstTS[k] = min(s.firstTS[k], ts)
 }
 
-func (b *builder) extra(s *Snapshot, a int, p int32, d int64, arg, filter *expr.Vector, i int) {
-	agg := &b.spec.Extra[a]
-	if d > agg.Over || filter != nil && (filter.IsNull(i) || !filter.B[i]) {
-		return
-	}
-	out := s.Extra[a]
-	if agg.Func == "COUNT(*)" {
-		out[p]++
-		return
-	}
-	if arg.IsNull(i) {
-		return
-	}
-	if agg.Func == "COUNT" {
-		out[p]++
-		return
-	}
-	v := arg.Float(i)
-	n := s.extraN[a]
-	switch agg.Func {
-	case "SUM", "AVG":
-		if n[p] == 0 {
-			out[p] = 0
+func (b *builder) extra(pl *payload, r int32, d int64, out []sumN) {
+	for a, op := range b.ops {
+		if d > b.over[a] || pl.pass[a] != nil && !pl.pass[a][r] {
+			continue
 		}
-		out[p] += v
-	case "MIN":
-		if n[p] == 0 || v < out[p] {
-			out[p] = v
+		o := &out[a]
+		switch op {
+		case opSum:
+			o.v += pl.arg[a][r]
+		case opMin:
+			if v := pl.arg[a][r]; o.n == 0 || v < o.v {
+				o.v = v
+			}
+		case opMax:
+			if v := pl.arg[a][r]; o.n == 0 || v > o.v {
+				o.v = v
+			}
 		}
-	case "MAX":
-		if n[p] == 0 || v > out[p] {
-			out[p] = v
-		}
+		o.n++
 	}
-	n[p]++
 }
 
-// finish turns times into day gaps, sums into averages, and bitmaps into
-// active-day counts.
+// finish writes the feature matrices from the state, splitting the
+// profiles between the workers.
 func (b *builder) finish() {
-	nv := len(b.spec.ValueCols)
 	for _, s := range b.res.Snapshots {
-		for p := 0; p < b.n; p++ {
-			row := p * b.width
-			for k := 0; k < b.kinds; k++ {
-				base := row + k*b.layout.perKind
-				last, first := s.lastTS[p*b.kinds+k], s.firstTS[p*b.kinds+k]
-				if last == math.MinInt64 {
-					s.X.Data[base+fDaysLast] = math.NaN()
-					s.X.Data[base+fDaysFirst] = math.NaN()
+		s.X = ml.NewMatrix(b.n, b.width)
+		for a := range s.Extra {
+			s.Extra[a] = make([]float64, b.n)
+		}
+	}
+	parts := b.workers
+	if b.n < 4096 {
+		parts = 1
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < parts; w++ {
+		lo, hi := b.n*w/parts, b.n*(w+1)/parts
+		if parts == 1 {
+			b.finishRange(lo, hi)
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b.finishRange(lo, hi)
+		}()
+	}
+	wg.Wait()
+	b.ks, b.act, b.vals, b.extras = nil, nil, nil, nil
+}
+
+func (b *builder) finishRange(lo, hi int) {
+	S, nv, ne := b.nsnap, b.nval, b.nextra
+	l := b.layout
+	snaps := b.res.Snapshots
+	// Profile by profile, so that the state is read once, in order.
+	for p := lo; p < hi; p++ {
+		for k := 0; k < b.kinds; k++ {
+			sts := b.ks[(p*b.kinds+k)*S : (p*b.kinds+k+1)*S]
+			for si, s := range snaps {
+				st := &sts[si]
+				x := s.X.Data[p*b.width+k*l.perKind : p*b.width+(k+1)*l.perKind]
+				x[fCount7] = float64(st.c7)
+				x[fCount30] = float64(st.c30)
+				x[fCount90] = float64(st.c90)
+				x[fCountLB] = float64(st.cLB)
+				x[fTrend] = float64(2*int64(st.c30) - int64(st.c60))
+				if st.cLB == 0 {
+					x[fDaysLast] = math.NaN()
+					x[fDaysFirst] = math.NaN()
 					continue
 				}
-				s.X.Data[base+fDaysLast] = float64(s.Cutoff-last) / float64(Day)
-				s.X.Data[base+fDaysFirst] = float64(s.Cutoff-first) / float64(Day)
+				x[fDaysLast] = float64(s.Cutoff-st.last) / float64(Day)
+				x[fDaysFirst] = float64(s.Cutoff-st.first) / float64(Day)
 			}
+		}
+		for si, s := range snaps {
+			row := s.X.Data[p*b.width : (p+1)*b.width]
 			for j := 0; j < nv; j++ {
-				off := row + b.layout.valueOff + 2*j
-				if c := s.valCount[p*nv+j]; c > 0 {
-					s.X.Data[off+1] = s.X.Data[off] / float64(c)
+				sn := b.vals[(p*S+si)*nv+j]
+				off := l.valueOff + 2*j
+				row[off] = sn.v
+				if sn.n > 0 {
+					row[off+1] = sn.v / float64(sn.n)
 				} else {
-					s.X.Data[off+1] = math.NaN()
+					row[off+1] = math.NaN()
 				}
 			}
+			a := b.act[(p*S+si)*b.astride : (p*S+si+1)*b.astride]
 			days := 0
-			for _, w := range s.active[p*b.words : (p+1)*b.words] {
+			for _, w := range a[1:] {
 				days += bits.OnesCount64(w)
 			}
-			s.X.Data[row+b.layout.overall] = float64(days)
-		}
-		for a, agg := range b.spec.Extra {
-			if agg.Func == "AVG" {
-				for p := 0; p < b.n; p++ {
-					if n := s.extraN[a][p]; n > 0 {
-						s.Extra[a][p] /= float64(n)
-					}
+			row[l.overall] = float64(days)
+			row[l.overall+1] = float64(a[0])
+			for e := 0; e < ne; e++ {
+				sn := b.extras[(p*S+si)*ne+e]
+				out := math.NaN()
+				switch {
+				case b.ops[e] == opCount:
+					out = float64(sn.n)
+				case sn.n == 0:
+				case b.spec.Extra[e].Func == "AVG":
+					out = sn.v / float64(sn.n)
+				default:
+					out = sn.v
 				}
+				s.Extra[e][p] = out
 			}
-		}
-		s.lastTS, s.firstTS, s.valCount, s.active, s.extraN = nil, nil, nil, nil, nil
-	}
-}
-
-// trim drops the rows grow allocated ahead of the profiles seen.
-func (b *builder) trim(n int) {
-	for _, s := range b.res.Snapshots {
-		s.X.Data = s.X.Data[:n*b.width]
-		s.X.Rows = n
-		s.Label = s.Label[:n]
-		for a := range s.Extra {
-			s.Extra[a] = s.Extra[a][:n]
 		}
 	}
 }

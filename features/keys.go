@@ -2,6 +2,10 @@ package features
 
 import (
 	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/cai-dev/cai/expr"
 )
@@ -54,16 +58,7 @@ func (k *Keys) Add(v *expr.Vector, i int) int32 {
 		default:
 			return -1
 		}
-		if id, ok := k.ints[x]; ok {
-			return id
-		}
-		if k.Fixed {
-			return Unknown
-		}
-		id := int32(len(k.IntVals))
-		k.ints[x] = id
-		k.IntVals = append(k.IntVals, x)
-		return id
+		return k.addInt(x)
 	}
 	var s string
 	switch v.Kind() {
@@ -74,6 +69,26 @@ func (k *Keys) Add(v *expr.Vector, i int) int32 {
 	default:
 		return -1
 	}
+	return k.addStr(s)
+}
+
+// addInt registers an integer identity.
+func (k *Keys) addInt(x int64) int32 {
+	if id, ok := k.ints[x]; ok {
+		return id
+	}
+	if k.Fixed {
+		return Unknown
+	}
+	id := int32(len(k.IntVals))
+	k.ints[x] = id
+	k.IntVals = append(k.IntVals, x)
+	return id
+}
+
+// addStr registers a string identity; s may alias an Arrow buffer (it is
+// copied when kept).
+func (k *Keys) addStr(s string) int32 {
 	if s == "" {
 		return -1
 	}
@@ -83,10 +98,82 @@ func (k *Keys) Add(v *expr.Vector, i int) int32 {
 	if k.Fixed {
 		return Unknown
 	}
+	s = strings.Clone(s)
 	id := int32(len(k.StrVals))
 	k.strs[s] = id
 	k.StrVals = append(k.StrVals, s)
 	return id
+}
+
+// resolve fills pid with the profile index of every row of the identity
+// column a whose valid[i] is true (-1 and Unknown as for Add; rows with
+// valid[i] false get -1 and are not registered). Integer and string
+// columns are read in place, and a run of rows with the same identity
+// costs one lookup.
+func (k *Keys) resolve(a arrow.Array, valid []bool, pid []int32) error {
+	ok := func(i int) bool { return valid == nil || valid[i] }
+	nulls := a.NullN() > 0
+	switch x := a.(type) {
+	case *array.Int64:
+		if !k.IsInt {
+			break
+		}
+		vals := x.Int64Values()
+		var last int64
+		lastP, have := int32(0), false
+		for i := range pid {
+			if !ok(i) || nulls && x.IsNull(i) {
+				pid[i] = -1
+				continue
+			}
+			v := vals[i]
+			if !have || v != last {
+				last, lastP, have = v, k.addInt(v), true
+			}
+			pid[i] = lastP
+		}
+		return nil
+	case *array.String:
+		if k.IsInt {
+			break
+		}
+		last, lastP, have := "", int32(0), false
+		for i := range pid {
+			if !ok(i) || nulls && x.IsNull(i) {
+				pid[i] = -1
+				continue
+			}
+			s := x.Value(i)
+			if !have || s != last {
+				last, lastP, have = s, k.addStr(s), true
+			}
+			pid[i] = lastP
+		}
+		return nil
+	case *array.LargeString:
+		if k.IsInt {
+			break
+		}
+		for i := range pid {
+			if !ok(i) || nulls && x.IsNull(i) {
+				pid[i] = -1
+				continue
+			}
+			pid[i] = k.addStr(x.Value(i))
+		}
+		return nil
+	}
+	v, err := expr.FromArrow(a)
+	if err != nil {
+		return err
+	}
+	for i := range pid {
+		pid[i] = -1
+		if ok(i) {
+			pid[i] = k.Add(v, i)
+		}
+	}
+	return nil
 }
 
 // Vector returns the identities of the given profile indexes.
