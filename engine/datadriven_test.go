@@ -110,6 +110,16 @@ func runFile(t *testing.T, path string) {
 	}
 	if *rewrite {
 		var sb strings.Builder
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.SplitAfter(string(src), "\n") { // keep header comments
+			if strings.HasPrefix(l, "run") {
+				break
+			}
+			sb.WriteString(l)
+		}
 		for _, c := range cases {
 			fmt.Fprintf(&sb, "run\n%s----\n%s\n", c.input, c.expected)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -61,52 +60,6 @@ func maskTimes(out string) string {
 	return strings.Join(lines, "\n")
 }
 
-// TestInsightsScript runs testdata/insights.dd like TestDataDriven runs
-// testdata/*.test, masking the training time that CREATE MODEL reports.
-func TestInsightsScript(t *testing.T) {
-	const path = "testdata/insights.dd"
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	defer mem.AssertSize(t, 0)
-	e, err := Open(Options{Mem: mem})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	cases := parseCases(t, path)
-	if len(cases) == 0 {
-		t.Fatalf("%s: no cases", path)
-	}
-	for i := range cases {
-		c := &cases[i]
-		got := maskTimes(runCase(e, c.input))
-		if *rewrite {
-			c.expected = got
-			continue
-		}
-		if got != c.expected {
-			t.Errorf("%s:%d:\n%s\ngot:\n%s\nwant:\n%s", path, c.line, c.input, got, c.expected)
-		}
-	}
-	if *rewrite {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var sb strings.Builder
-		for _, l := range strings.SplitAfter(string(src), "\n") { // keep the header comments
-			if strings.HasPrefix(l, "run") {
-				break
-			}
-			sb.WriteString(l)
-		}
-		for _, c := range cases {
-			fmt.Fprintf(&sb, "run\n%s----\n%s\n", c.input, c.expected)
-		}
-		if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 // TestInsightsInvariants checks the per-bucket summary against the
 // scored profiles it summarises.

@@ -3,13 +3,10 @@ package engine
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +15,7 @@ import (
 	"github.com/cai-dev/cai/ml"
 	"github.com/cai-dev/cai/parser/ast"
 	"github.com/cai-dev/cai/planner"
+	"github.com/cai-dev/cai/storage"
 )
 
 // report writes a model's report: one self-contained HTML file (inline
@@ -43,55 +41,12 @@ func (e *Engine) report(ctx context.Context, st *ast.Report, params []any) (*Res
 	if err := renderReport(&buf, buildReport(mf, s, time.Now().UTC())); err != nil {
 		return nil, planner.Errorf(st.At, ErrExecution, "report: %v", err)
 	}
-	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+	if err := storage.WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 		return nil, planner.Errorf(st.At, ErrFile, "report: %v", err)
 	}
 	return &Result{Message: fmt.Sprintf("wrote report for %s to %s (%d KB)", mf.Name, st.Path, (buf.Len()+1023)/1024)}, nil
 }
 
-// writeFileAtomic writes data to a temporary file in path's directory,
-// syncs it and renames it over path, so readers see the old file or the
-// new one, never a part.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	if err = tmp.Chmod(mode); err != nil {
-		return err
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	if d, derr := os.Open(dir); derr == nil { // make the rename durable; best effort
-		if serr := d.Sync(); serr != nil && !errors.Is(serr, os.ErrInvalid) && !errors.Is(serr, errors.ErrUnsupported) {
-			d.Close()
-			return serr
-		}
-		d.Close()
-	}
-	return nil
-}
 
 // ---- report data ----
 

@@ -149,6 +149,13 @@ func sameColumns(got, want *arrow.Schema) error {
 	return nil
 }
 
+// WriteFileAtomic runs write on a buffered temporary file next to path
+// and renames it over path once complete and synced (then syncs the
+// directory), so readers see the old file or the new one, never a part.
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
+	return writeAtomic(path, write)
+}
+
 // writeAtomic runs write on a buffered temporary file next to path and
 // moves it into place once complete and synced.
 func writeAtomic(path string, write func(io.Writer) error) (err error) {
