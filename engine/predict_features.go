@@ -40,6 +40,9 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 		ValueCols: p.valueCols, EventTypes: eventTypes, Lookback: p.lookback, Window: p.window,
 		Extra: append(append([]features.Agg{}, p.havAggs...), p.userAggs...),
 	}
+	if name, ok := goalEventType(p); ok {
+		spec.GoalName = name
+	}
 	isInt := expr.KindOf(p.events.Schema.Field(p.idCol).Type) == expr.KindInt
 	keys := features.NewKeys(isInt)
 	if p.profiles != nil {

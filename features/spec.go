@@ -38,6 +38,9 @@ type Spec struct {
 	Lookback   int64    // microseconds
 	Window     int64    // microseconds
 	Extra      []Agg
+	// GoalName names the goal events in factor texts ("purchase" for
+	// GOAL event_type = 'purchase'); empty means "goal".
+	GoalName string
 }
 
 // Layout names the columns of the automatic feature matrix.
@@ -82,10 +85,14 @@ func NewLayout(spec *Spec) *Layout {
 	names := append([]string{"goal"}, spec.EventTypes...)
 	for k, name := range names {
 		code := Code(name)
-		what := fmt.Sprintf("%q events", name)
+		one := fmt.Sprintf("%q event", name)
 		if k == 0 {
-			code, what = "goal", "goal events"
+			code, one = "goal", "goal event"
+			if spec.GoalName != "" {
+				one = fmt.Sprintf("%q event", spec.GoalName)
+			}
 		}
+		what := one + "s"
 		add := func(suffix string, kind ml.Kind, group, desc string) {
 			l.Columns = append(l.Columns, ml.Column{Name: code + "_" + suffix, Kind: kind, Group: code + "_" + group})
 			l.Describe = append(l.Describe, desc)
@@ -95,8 +102,8 @@ func NewLayout(spec *Spec) *Layout {
 		add("count_90d", ml.KindCount, "frequency", what+" in the last 90 days")
 		add("count_lookback", ml.KindCount, "frequency", what+" in the lookback")
 		add("trend_30d", ml.KindNumeric, "trend", "change in "+what+" (last 30 days vs the 30 before)")
-		add("days_since_last", ml.KindDays, "recency", "days since the last of the "+what)
-		add("days_since_first", ml.KindDays, "tenure", "days since the first of the "+what)
+		add("days_since_last", ml.KindDays, "recency", "days since the last "+one)
+		add("days_since_first", ml.KindDays, "tenure", "days since the first "+one)
 	}
 	l.valueOff = len(l.Columns)
 	for _, c := range spec.ValueCols {
