@@ -91,6 +91,9 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 	}
 	nh := len(p.havAggs)
 	for _, s := range res.Snapshots {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		sd := &snapshotData{cutoff: s.Cutoff, label: s.Label}
 		var am ml.Matrix
 		if p.profiles != nil && len(attrs) > 0 {

@@ -184,6 +184,9 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 	var cuts [3][]int64
 	totalPos, totalNeg := 0, 0
 	for _, sd := range fs.snaps {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		c := SnapshotCount{Cutoff: sd.cutoff}
 		for i, ok := range sd.eligible {
 			if !ok {
@@ -249,6 +252,9 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 		mf.Metrics = ml.Evaluate(sets[2].Y, prob)
 		mf.Deciles = ml.Deciles(sets[2].Y, prob)
 		mf.TestY, mf.TestP = sets[2].Y, prob
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	mf.Typical = typicalValues(sets[0].X)
 	mf.Importance = e.globalImportance(mf, sets[0].X)
