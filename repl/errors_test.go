@@ -7,9 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/cai-dev/cai/engine"
 	"github.com/cai-dev/cai/parser"
 	"github.com/cai-dev/cai/parser/ast"
 	"github.com/cai-dev/cai/planner"
@@ -64,27 +62,6 @@ func TestWriteErrorWithoutPosition(t *testing.T) {
 	WriteError(&out, errors.New(`unknown command \x`))
 	if want := "disk full\nunknown command \\x\n"; out.String() != want {
 		t.Errorf("got %q, want %q", out.String(), want)
-	}
-}
-
-func TestChartable(t *testing.T) {
-	schema := arrow.NewSchema([]arrow.Field{{Name: "a", Type: arrow.BinaryTypes.String}}, nil)
-	tests := []struct {
-		r    engine.Result
-		want bool
-	}{
-		{engine.Result{Schema: schema, Chart: "deciles", Stmt: "SELECT 1"}, true},
-		{engine.Result{Schema: schema, Stmt: "describe model churn"}, true},
-		{engine.Result{Schema: schema, Stmt: "EVALUATE churn BY DECILE"}, true},
-		{engine.Result{Schema: schema, Stmt: "EVALUATE churn\n  by  decile"}, true},
-		{engine.Result{Schema: schema, Stmt: "EVALUATE churn"}, false},
-		{engine.Result{Schema: schema, Stmt: "SELECT 1"}, false},
-		{engine.Result{Message: "ok", Chart: "deciles", Stmt: "DESCRIBE t"}, false},
-	}
-	for _, tt := range tests {
-		if got := chartable(&tt.r); got != tt.want {
-			t.Errorf("%q (chart %q): got %v, want %v", tt.r.Stmt, tt.r.Chart, got, tt.want)
-		}
 	}
 }
 

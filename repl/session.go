@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -136,34 +137,25 @@ func (s *Session) run(ctx context.Context, w io.Writer, src string) error {
 }
 
 // print writes a result in the session's format, and as a bar chart too
-// when charts are on and the result has a natural one.
+// when charts are on and the result has a natural one: a chart hint
+// (EVALUATE ... BY DECILE), DESCRIBE, or one label and one number per row
+// (a score distribution such as SELECT bucket, COUNT(*) ... GROUP BY 1).
 func (s *Session) print(w io.Writer, r *engine.Result) error {
 	if err := output.Write(w, s.format, r); err != nil {
 		return err
 	}
-	if !s.chart || !chartable(r) {
+	if !s.chart || !r.HasRows() {
 		return nil
 	}
-	fmt.Fprintln(w)
-	if err := output.Chart(w, r, s.width); err != nil && !errors.Is(err, output.ErrNothingToChart) {
+	var chart bytes.Buffer
+	if err := output.Chart(&chart, r, s.width); err != nil {
+		if errors.Is(err, output.ErrNothingToChart) {
+			return nil
+		}
 		return err
 	}
-	return nil
+	fmt.Fprintln(w)
+	_, err := w.Write(chart.Bytes())
+	return err
 }
 
-// chartable reports whether \chart draws r: results with a chart hint,
-// and those of DESCRIBE and EVALUATE ... BY DECILE.
-func chartable(r *engine.Result) bool {
-	if !r.HasRows() {
-		return false
-	}
-	if r.Chart != "" {
-		return true
-	}
-	words := strings.Fields(strings.ToUpper(r.Stmt))
-	if len(words) == 0 {
-		return false
-	}
-	return words[0] == "DESCRIBE" ||
-		words[0] == "EVALUATE" && len(words) >= 2 && words[len(words)-2] == "BY" && words[len(words)-1] == "DECILE"
-}
