@@ -2,13 +2,13 @@ package engine
 
 import (
 	"bufio"
-	"regexp"
 	"context"
 	"flag"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"

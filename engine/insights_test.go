@@ -60,7 +60,6 @@ func maskTimes(out string) string {
 	return strings.Join(lines, "\n")
 }
 
-
 // TestInsightsInvariants checks the per-bucket summary against the
 // scored profiles it summarises.
 func TestInsightsInvariants(t *testing.T) {

@@ -118,6 +118,7 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 		if sd.eligible, err = e.eligibility(p, res.Layout, s, where); err != nil {
 			return nil, err
 		}
+		s.X.Data = nil // copied into sd.X: let it go before the next snapshot
 		fs.snaps = append(fs.snaps, sd)
 	}
 	return fs, nil

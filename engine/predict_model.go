@@ -125,9 +125,25 @@ func latestEvent(p *prepared) (minTS, maxTS int64, err error) {
 // split assigns a profile to train (0), validation (1) or test (2) by a
 // seeded hash of its identity, so one person is never on two sides.
 func split(id string, seed int64) int {
+	u := unitHash(id, 0, seed)
+	switch {
+	case u < 0.70:
+		return 0
+	case u < 0.85:
+		return 1
+	}
+	return 2
+}
+
+// unitHash maps (id, salt, seed) to [0, 1) deterministically.
+func unitHash(id string, salt, seed int64) float64 {
 	h := fnv.New64a()
 	h.Write([]byte(strconv.FormatInt(seed, 10)))
 	h.Write([]byte{0})
+	if salt != 0 {
+		h.Write([]byte(strconv.FormatInt(salt, 10)))
+		h.Write([]byte{0})
+	}
 	h.Write([]byte(id))
 	x := h.Sum64()
 	// FNV's high bits mix poorly for short, similar ids ("p000123");
@@ -137,14 +153,7 @@ func split(id string, seed int64) int {
 	x ^= x >> 27
 	x *= 0x94d049bb133111eb
 	x ^= x >> 31
-	u := float64(x>>11) / float64(1<<53)
-	switch {
-	case u < 0.70:
-		return 0
-	case u < 0.85:
-		return 1
-	}
-	return 2
+	return float64(x>>11) / float64(1<<53)
 }
 
 // train builds snapshots, checks data sufficiency, trains, calibrates
@@ -182,6 +191,30 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 	var sets [3]ml.Dataset
 	var ids [3][]string
 	var cuts [3][]int64
+	maxRows, err := optInt(p.opts, "max_rows", 1_000_000)
+	if err != nil {
+		return nil, err
+	}
+	eligible := 0
+	for _, sd := range fs.snaps {
+		for _, ok := range sd.eligible {
+			if ok {
+				eligible++
+			}
+		}
+	}
+	// Above max_rows eligible rows, train on a deterministic sample
+	// (the same profiles and cutoffs for the same seed).
+	keep := 1.0
+	if eligible > maxRows {
+		keep = float64(maxRows) / float64(eligible)
+	}
+	width := len(fs.columns)
+	for part, share := range []float64{0.7, 0.15, 0.15} {
+		n := int(float64(min(eligible, maxRows))*share*1.05) + 16
+		sets[part].X.Data = make([]float64, 0, n*width)
+		sets[part].Y = make([]float64, 0, n)
+	}
 	totalPos, totalNeg := 0, 0
 	for _, sd := range fs.snaps {
 		if err := ctx.Err(); err != nil {
@@ -203,6 +236,9 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 				c.Negatives++
 			}
 			id := fs.keys.String(int32(i))
+			if keep < 1 && unitHash(id, sd.cutoff, int64(seed)) >= keep {
+				continue
+			}
 			part := split(id, int64(seed))
 			sets[part].X.Data = append(sets[part].X.Data, sd.X.Data[i*sd.X.Cols:(i+1)*sd.X.Cols]...)
 			sets[part].X.Rows++
@@ -214,6 +250,7 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 		totalPos += c.Positives
 		totalNeg += c.Negatives
 		mf.Counts = append(mf.Counts, c)
+		sd.X.Data = nil // copied into the splits
 	}
 	if err := sufficiency(p, mf.Counts, totalPos, totalNeg, minClass); err != nil {
 		return nil, err

@@ -456,6 +456,7 @@ var predictOptions = map[string]optionRange{
 	"factors":       {min: 0, max: 50, doc: "factors per profile"},
 	"min_class":     {min: 1, max: 1 << 40, doc: "minimum examples of each class"},
 	"snapshots":     {min: 1, max: 100, doc: "training snapshots"},
+	"max_rows":      {min: 1000, max: 1 << 40, doc: "labelled rows kept for training (a deterministic sample above it)"},
 	"event_types":   {min: 0, max: 1000, doc: "event types tracked as features"},
 	"learning_rate": {isFloat: true, min: 1e-9, max: 10, doc: "Adam step size"},
 	"lr":            {isFloat: true, min: 1e-9, max: 10, doc: "Adam step size"},

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -168,6 +170,24 @@ func (s *scored) record(mem memory.Allocator, nfactors int) (arrow.RecordBatch, 
 	if nfactors > 0 && n > 0 {
 		attr = mf.model.Attribute(s.X, mf.model.Reference(), 0)
 	}
+	// Roll attributions up to worded factors on every core, then append
+	// them in row order.
+	var perRow [][]factor
+	if nfactors > 0 && n > 0 {
+		perRow = make([][]factor, n)
+		workers := min(runtime.GOMAXPROCS(0), 8)
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for i := w; i < n; i += workers {
+					perRow[i] = profileFactors(mf, s.X.Data[i*s.X.Cols:(i+1)*s.X.Cols], attr.Data[i*attr.Cols:(i+1)*attr.Cols], nfactors)
+				}
+			}(w)
+		}
+		wg.Wait()
+	}
 	for i := 0; i < n; i++ {
 		pb.Append(s.prob[i])
 		sb.Append(sc[i])
@@ -176,7 +196,7 @@ func (s *scored) record(mem memory.Allocator, nfactors int) (arrow.RecordBatch, 
 		cb.Append(arrow.Timestamp(s.cutoff))
 		mb.Append(mf.Name)
 		if nfactors > 0 {
-			appendFactors(fb, mf, s.X.Data[i*s.X.Cols:(i+1)*s.X.Cols], attr.Data[i*attr.Cols:(i+1)*attr.Cols], nfactors)
+			appendFactors(fb, perRow[i])
 		} else {
 			fb.Append(true)
 		}
@@ -272,8 +292,7 @@ func formatNum(v float64) string {
 	return strconv.FormatFloat(v, 'f', 1, 64)
 }
 
-func appendFactors(fb *array.ListBuilder, mf *modelFile, x, attr []float64, n int) {
-	fs := profileFactors(mf, x, attr, n)
+func appendFactors(fb *array.ListBuilder, fs []factor) {
 	fb.Append(true)
 	st := fb.ValueBuilder().(*array.StructBuilder)
 	top := 0.0

@@ -47,7 +47,6 @@ func (e *Engine) report(ctx context.Context, st *ast.Report, params []any) (*Res
 	return &Result{Message: fmt.Sprintf("wrote report for %s to %s (%d KB)", mf.Name, st.Path, (buf.Len()+1023)/1024)}, nil
 }
 
-
 // ---- report data ----
 
 type reportData struct {

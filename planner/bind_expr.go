@@ -402,7 +402,7 @@ func (eb *exprBinder) bindCall(e *ast.Call) (expr.Expr, error) {
 		}
 		args[i] = x
 	}
-	if name == "DATE_TRUNC" || name == "DATE_DIFF" {
+	if (name == "DATE_TRUNC" || name == "DATE_DIFF") && len(args) > 0 {
 		if c, ok := args[0].(*expr.Const); ok && !c.Null && expr.KindOf(c.T) == expr.KindString {
 			var err error
 			if name == "DATE_TRUNC" {
