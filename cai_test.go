@@ -299,7 +299,7 @@ func TestAllowedDirs(t *testing.T) {
 		fmt.Sprintf("COPY (SELECT 1 AS a) TO '%s'", filepath.Join(outside, "out.csv")),
 		fmt.Sprintf("COPY (SELECT 1 AS a) TO '%s'", filepath.Join(allowed, "..", "outside", "out2.csv")),
 		fmt.Sprintf("COPY (SELECT 1 AS a) TO '%s'", filepath.Join(dirLink, "out3.csv")),
-		fmt.Sprintf("COPY (SELECT 1 AS a) TO '%s'", link), // would overwrite the file outside
+		fmt.Sprintf("COPY (SELECT 1 AS a) TO '%s'", link),                        // would overwrite the file outside
 		fmt.Sprintf("CREATE TABLE g FROM '%s'", filepath.Join(allowed, "*.csv")), // matches link.csv
 	}
 	for _, sql := range denied {

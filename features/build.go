@@ -126,14 +126,13 @@ type pass1 struct {
 // payload is what pass 2 evaluates once per batch for all workers.
 type payload struct {
 	*pass1
-	goal   []bool      // when !fastGoal
-	vals   [][]float64 // per value column; NaN = skip (NULL, NaN, Inf)
-	valid  [][]bool    // per value column: nil or the validity of vals
-	pass   [][]bool    // per extra: the row counts (filter, non-NULL arg); nil = all
-	arg    [][]float64 // per extra: the argument (SUM/AVG/MIN/MAX)
-	done   sync.WaitGroup
-	nrows  int64
-	events int64
+	goal  []bool      // when !fastGoal
+	vals  [][]float64 // per value column; NaN = skip (NULL, NaN, Inf)
+	valid [][]bool    // per value column: nil or the validity of vals
+	pass  [][]bool    // per extra: the row counts (filter, non-NULL arg); nil = all
+	arg   [][]float64 // per extra: the argument (SUM/AVG/MIN/MAX)
+	done  sync.WaitGroup
+	nrows int64
 }
 
 // Workers is the number of goroutines Build accumulates with; 0 means

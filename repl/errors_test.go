@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"github.com/cai-dev/cai/parser"
 	"github.com/cai-dev/cai/parser/ast"
 	"github.com/cai-dev/cai/planner"

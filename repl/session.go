@@ -158,4 +158,3 @@ func (s *Session) print(w io.Writer, r *engine.Result) error {
 	_, err := w.Write(chart.Bytes())
 	return err
 }
-

@@ -306,7 +306,6 @@ type task struct {
 	kind     uint8
 	channel  string
 	campaign string
-	click    bool
 }
 
 const (
