@@ -15,7 +15,6 @@ package cai
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -193,5 +192,3 @@ func (db *DB) RegisterReader(name string, rr array.RecordReader) error {
 	defer t.Release()
 	return db.eng.Catalog().PutTable(t, true)
 }
-
-var _ = errors.Is

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -438,8 +437,6 @@ func optFloat(opts map[string]string, key string, def float64) (float64, error) 
 	}
 	return f, nil
 }
-
-var _ = errors.New
 
 // optionRange is the accepted range of an integer or float option.
 type optionRange struct {

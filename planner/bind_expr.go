@@ -2,7 +2,6 @@ package planner
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -481,5 +480,3 @@ func (b *Binder) now() int64 {
 	}
 	return time.Now().UnixMicro()
 }
-
-var _ = fmt.Sprint
