@@ -215,7 +215,7 @@ func (eb *exprBinder) bind(e ast.Expr) (expr.Expr, error) {
 		if err != nil {
 			return nil, Errorf(e.At, ErrType, "%v", err)
 		}
-		return positioned(r, e.At), nil
+		return positioned(r, e.At)
 	case *ast.Call:
 		return eb.bindCall(e)
 	}
@@ -249,9 +249,37 @@ func foldCast(pos ast.Pos, c *expr.Const, t arrow.DataType) (expr.Expr, error) {
 	if err != nil {
 		return nil, Errorf(pos, ErrType, "%v", err)
 	}
+	return fold(pos, x)
+}
+
+// constant reports whether e reads no column (all leaves are literals).
+func constant(e expr.Expr) bool {
+	if _, ok := e.(*expr.Col); ok {
+		return false
+	}
+	for _, k := range expr.Children(e) {
+		if !constant(k) {
+			return false
+		}
+	}
+	return true
+}
+
+// fold evaluates a constant scalar expression once, at bind time, so a
+// plan shows (and runs) now() - 30 DAYS as one timestamp, and errors such
+// as an overflow in literals are reported where they are written.
+func fold(pos ast.Pos, x expr.Expr) (expr.Expr, error) {
+	t := x.DataType()
+	switch expr.KindOf(t) {
+	case expr.KindList, expr.KindStruct, expr.KindOther:
+		return x, nil
+	}
 	v, err := x.Eval(&expr.Batch{N: 1})
 	if err != nil {
 		return nil, Errorf(pos, ErrType, "%v", err)
+	}
+	if v.IsNull(0) {
+		return expr.NullConst(t), nil
 	}
 	out := &expr.Const{T: t}
 	switch expr.KindOf(t) {
@@ -322,7 +350,7 @@ func (eb *exprBinder) bindBinary(e *ast.Binary) (expr.Expr, error) {
 	if err != nil {
 		return nil, Errorf(e.At, ErrType, "%v", err)
 	}
-	return positioned(x, e.At), nil
+	return positioned(x, e.At)
 }
 
 func (eb *exprBinder) bindCase(e *ast.Case) (expr.Expr, error) {
@@ -427,13 +455,16 @@ func (eb *exprBinder) bindCall(e *ast.Call) (expr.Expr, error) {
 		}
 		return nil, Errorf(e.At, ErrInvalid, "%v", err)
 	}
-	return positioned(x, e.At), nil
+	return positioned(x, e.At)
 }
 
 // positioned records where an expression that may fail at run time came
 // from; constant expressions are folded instead, so the plan stays clean.
-func positioned(x expr.Expr, at ast.Pos) expr.Expr {
-	return &expr.Positioned{X: x, Line: at.Line, Col: at.Col}
+func positioned(x expr.Expr, at ast.Pos) (expr.Expr, error) {
+	if constant(x) {
+		return fold(at, x)
+	}
+	return &expr.Positioned{X: x, Line: at.Line, Col: at.Col}, nil
 }
 
 func lower(xs []string) []string {
