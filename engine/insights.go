@@ -47,13 +47,7 @@ type bucketInsight struct {
 
 // insights summarises the scored profiles' factors per bucket.
 func (e *Engine) insights(ctx context.Context, st *ast.Insights, params []any) (*Result, error) {
-	mf, err := e.loadModel(st.At, st.Model)
-	if err != nil {
-		return nil, err
-	}
-	b := e.binder(params)
-	defer b.Release()
-	s, err := e.score(ctx, b, mf, 0)
+	mf, s, err := e.scoreSaved(ctx, st.At, st.Model, params)
 	if err != nil {
 		return nil, err
 	}

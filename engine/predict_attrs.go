@@ -47,12 +47,8 @@ func planAttributes(pt *catalog.Table, keyCol int, exclude []string) ([]attrSpec
 				if err != nil {
 					return nil, err
 				}
-				for r := 0; r < v.Len; r++ {
-					rows++
-					if !v.IsNull(r) {
-						counts[v.S[r]]++
-					}
-				}
+				rows += v.Len
+				countStrings(counts, v)
 			}
 			if len(counts) < 2 || len(counts) > 20 && len(counts)*2 > rows {
 				continue // constant or identifier-like

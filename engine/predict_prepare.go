@@ -384,6 +384,21 @@ func valueColumns(s *arrow.Schema, p *prepared) []int {
 	return out
 }
 
+// countStrings counts the non-empty strings of v. The vector's strings
+// alias Arrow buffers, so a new key is cloned before it is kept.
+func countStrings(counts map[string]int, v *expr.Vector) {
+	for i := 0; i < v.Len; i++ {
+		if v.IsNull(i) || v.S[i] == "" {
+			continue
+		}
+		if c, ok := counts[v.S[i]]; ok {
+			counts[v.S[i]] = c + 1
+		} else {
+			counts[strings.Clone(v.S[i])] = 1
+		}
+	}
+}
+
 // topEventTypes returns the most frequent event types (at most k).
 func topEventTypes(ev *catalog.Table, col, k int) ([]string, error) {
 	counts := map[string]int{}
@@ -392,11 +407,7 @@ func topEventTypes(ev *catalog.Table, col, k int) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		for i := 0; i < v.Len; i++ {
-			if !v.IsNull(i) && v.S[i] != "" {
-				counts[v.S[i]]++
-			}
-		}
+		countStrings(counts, v)
 	}
 	types := make([]string, 0, len(counts))
 	for t := range counts {

@@ -324,3 +324,19 @@ func appendMaybe(b *array.Float64Builder, v float64) {
 	}
 	b.Append(v)
 }
+
+// scoreSaved loads a saved model and scores it at its default cutoff
+// (midnight after the latest event), as INSIGHTS and REPORT do.
+func (e *Engine) scoreSaved(ctx context.Context, pos ast.Pos, name string, params []any) (*modelFile, *scored, error) {
+	mf, err := e.loadModel(pos, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	b := e.binder(params)
+	defer b.Release()
+	s, err := e.score(ctx, b, mf, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return mf, s, nil
+}

@@ -27,13 +27,7 @@ func (e *Engine) report(ctx context.Context, st *ast.Report, params []any) (*Res
 	if err != nil {
 		return nil, err
 	}
-	mf, err := e.loadModel(st.At, st.Model)
-	if err != nil {
-		return nil, err
-	}
-	b := e.binder(params)
-	defer b.Release()
-	s, err := e.score(ctx, b, mf, 0)
+	mf, s, err := e.scoreSaved(ctx, st.At, st.Model, params)
 	if err != nil {
 		return nil, err
 	}
