@@ -75,7 +75,7 @@ func (c *converter) stmt(g gStmt) ast.Stmt {
 	case *gDrop:
 		return &ast.Drop{StmtBase: c.base(g.Pos, g.Tokens), Kind: strings.ToUpper(g.Kind), Name: c.name(g.Name), IfExists: g.IfExists}
 	case *gExplain:
-		return &ast.Explain{StmtBase: c.base(g.Pos, g.Tokens), Stmt: c.stmt(g.Stmt)}
+		return &ast.Explain{StmtBase: c.base(g.Pos, g.Tokens), Format: c.explainFormat(g.Format), Stmt: c.stmt(g.Stmt)}
 	case *gPredictUsing:
 		return &ast.PredictUsing{StmtBase: c.base(g.Pos, g.Tokens), Model: c.name(g.Model), AsOf: c.exprOpt(g.AsOf), Where: c.exprOpt(g.Where)}
 	case *gPredict:
@@ -92,6 +92,19 @@ func (c *converter) stmt(g gStmt) ast.Stmt {
 		return &ast.RefreshSegment{StmtBase: c.base(g.Pos, g.Tokens), Name: c.name(g.Name)}
 	}
 	panic(fmt.Sprintf("parser: unexpected statement production %T", g))
+}
+
+// explainFormat checks the FORMAT of EXPLAIN (FORMAT x): TEXT or SQL,
+// upper-cased; "" when there is none.
+func (c *converter) explainFormat(g *gName) string {
+	if g == nil {
+		return ""
+	}
+	f := strings.ToUpper(c.name(g))
+	if f != ast.ExplainText && f != ast.ExplainSQL {
+		c.fail(g.Pos, "unknown EXPLAIN format %s (use TEXT or SQL)", c.name(g))
+	}
+	return f
 }
 
 // query converts the statement inside CREATE TABLE AS, COPY (...) and a

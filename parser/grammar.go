@@ -113,7 +113,8 @@ type gDrop struct {
 type gExplain struct {
 	Pos    lexer.Position
 	Tokens []lexer.Token
-	Stmt   gStmt `parser:"'EXPLAIN' @@"`
+	Format *gName `parser:"'EXPLAIN' ( '(' 'FORMAT' @@ ')' )?"`
+	Stmt   gStmt  `parser:"@@"`
 }
 
 type gPredictUsing struct {

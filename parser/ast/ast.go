@@ -138,11 +138,18 @@ type Drop struct {
 	IfExists bool
 }
 
-// Explain is EXPLAIN <statement>.
+// Explain is EXPLAIN [(FORMAT TEXT|SQL)] <statement>.
 type Explain struct {
 	StmtBase
-	Stmt Stmt
+	Format string // "" (as TEXT), ExplainText or ExplainSQL
+	Stmt   Stmt
 }
+
+// The formats of EXPLAIN (FORMAT x).
+const (
+	ExplainText = "TEXT" // the plan as a tree
+	ExplainSQL  = "SQL"  // a PREDICT's feature plan as one SQL query
+)
 
 // ---- Queries ----
 

@@ -56,6 +56,9 @@ func (p *printer) stmt(s Stmt) {
 		p.WriteString(QuoteIdent(s.Name))
 	case *Explain:
 		p.WriteString("EXPLAIN ")
+		if s.Format != "" {
+			p.printf("(FORMAT %s) ", s.Format)
+		}
 		p.stmt(s.Stmt)
 	default:
 		p.predictStmt(s)
