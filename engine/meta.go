@@ -139,6 +139,9 @@ func (e *Engine) describe(ctx context.Context, st *ast.Describe) (*Result, error
 }
 
 func (e *Engine) explain(ctx context.Context, st *ast.Explain, params []any) (*Result, error) {
+	if st.Format == ast.ExplainSQL {
+		return e.explainSQL(ctx, st, params)
+	}
 	var text string
 	switch inner := st.Stmt.(type) {
 	case *ast.Select, *ast.PredictUsing:
