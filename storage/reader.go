@@ -81,7 +81,7 @@ func Open(ctx context.Context, mem memory.Allocator, pattern string, opts ReadOp
 	if err := ov.checkKnown(schema, pattern); err != nil {
 		return nil, err
 	}
-	return &multiReader{schema: schema, sources: sources, paths: paths}, nil
+	return &multiReader{mem: mem, schema: schema, sources: sources, paths: paths}, nil
 }
 
 // expand returns the sorted files that pattern names.
@@ -161,6 +161,7 @@ func detectFormat(path string) (Format, error) {
 
 // multiReader reads the files of a glob one after another.
 type multiReader struct {
+	mem     memory.Allocator
 	schema  *arrow.Schema
 	sources []source
 	paths   []string
@@ -204,7 +205,9 @@ func (m *multiReader) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		case rec.NumRows() == 0:
 			rec.Release()
 		default:
-			return rec, nil
+			// Batches are usually kept (CREATE TABLE): drop the slack
+			// the decoders reserved.
+			return compactRecord(m.mem, rec), nil
 		}
 	}
 }

@@ -30,7 +30,7 @@ const (
 )
 
 func main() {
-	setMemoryLimit()
+	tuneMemory()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

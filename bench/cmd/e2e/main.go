@@ -50,6 +50,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -80,6 +81,8 @@ var (
 	mlF        = flag.Bool("ml", true, "also time ml.Predict / ml.Attribute alone on the feature matrix")
 	extraF     = flag.Bool("extra", true, "child: also run the engine-level scoring statements (PREDICT(m), m0 with factors = 0)")
 	cpuprofF   = flag.String("cpuprofile", "", "child: write a CPU profile of the end-to-end statements to this file and print the top 10")
+	gogcF      = flag.Int("gogc", 25, "child: GOGC, as cmd/cai sets it (its gcPercent); -1 keeps the Go default or $GOGC")
+	heapprofF  = flag.String("heapprofile", "", "child: write a heap profile taken at the highest Go heap seen (sampled every 250 ms) to this file")
 	mlprofF    = flag.String("mlprofile", "", "write a CPU profile of the -ml scoring (Predict + Attribute) and print the top 10")
 	cliF       = flag.String("cli", "", "also run the end-to-end script with this cai binary (cai run script.cai) and report wall/CPU/peak RSS")
 	trainRowsF = flag.Int("trainrows", 200_000, "-ml: training rows for the model")
@@ -181,6 +184,9 @@ func child() error {
 	if err := json.Unmarshal(data, &stmts); err != nil {
 		return err
 	}
+	if *gogcF >= 0 {
+		debug.SetGCPercent(*gogcF)
+	}
 	alloc := &countingAlloc{mem: memory.NewGoAllocator()}
 	db, err := cai.Open(cai.Options{Mem: alloc})
 	if err != nil {
@@ -200,6 +206,10 @@ func child() error {
 			return err
 		}
 		profiling = true
+	}
+	if *heapprofF != "" {
+		stop := watchHeap(*heapprofF)
+		defer stop()
 	}
 	for _, s := range stmts {
 		if profiling && s.Group != "e2e" {
@@ -641,6 +651,10 @@ func main() {
 		log.Fatal(err)
 	}
 	args := []string{self, "-child", "-script", sf.Name(), fmt.Sprintf("-extra=%v", *extraF)}
+	args = append(args, "-gogc", strconv.Itoa(*gogcF))
+	if *heapprofF != "" {
+		args = append(args, "-heapprofile", *heapprofF)
+	}
 	if *cpuprofF != "" {
 		args = append(args, "-cpuprofile", *cpuprofF)
 	}
@@ -773,4 +787,38 @@ func main() {
 	if *mlprofF != "" && mr != nil {
 		fmt.Printf("\nCPU profile of -ml Predict + Attribute (%s):\n\n%s\n", *mlprofF, pprofTop(*mlprofF))
 	}
+}
+
+// watchHeap samples the Go heap every 250 ms and, whenever it reaches a new
+// high, writes a heap profile to path, so the file ends up describing the
+// allocations live at (about) the peak. stop ends the sampling and prints
+// the peak.
+func watchHeap(path string) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		var peak uint64
+		var ms runtime.MemStats
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				fmt.Fprintf(os.Stderr, "e2e child: peak Go heap in use %d MB (profile %s)\n", peak/1e6, path)
+				return
+			case <-t.C:
+			}
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse <= peak+peak/20 {
+				continue
+			}
+			peak = ms.HeapInuse
+			if f, err := os.Create(path); err == nil {
+				_ = pprof.Lookup("heap").WriteTo(f, 0)
+				f.Close()
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
