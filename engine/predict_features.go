@@ -40,6 +40,8 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 		ValueCols: p.valueCols, EventTypes: eventTypes, Lookback: p.lookback, Window: p.window,
 		Extra: append(append([]features.Agg{}, p.havAggs...), p.userAggs...),
 	}
+	ac, ad := attrColumns(attrs)
+	spec.Pad = len(p.userAggs) + len(ac)
 	if name, ok := goalEventType(p); ok {
 		spec.GoalName = name
 	}
@@ -80,7 +82,6 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 		fs.columns = append(fs.columns, ml.Column{Name: a.Name, Kind: kind, Group: a.Name})
 		fs.desc = append(fs.desc, a.Name)
 	}
-	ac, ad := attrColumns(attrs)
 	fs.columns = append(fs.columns, ac...)
 	fs.desc = append(fs.desc, ad...)
 	var where []bool
@@ -94,20 +95,20 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		sd := &snapshotData{cutoff: s.Cutoff, label: s.Label}
+		sd := &snapshotData{cutoff: s.Cutoff, label: s.Label, X: s.X}
 		var am ml.Matrix
 		if p.profiles != nil && len(attrs) > 0 {
 			if am, err = attrMatrix(p.profiles, p.keyCol, keys, attrs, s.Cutoff); err != nil {
 				return nil, err
 			}
 		}
-		n := keys.Len()
-		width := len(fs.columns)
-		sd.X = ml.NewMatrix(n, width)
-		aw := res.Layout.Width()
+		// The rows were built spec.Pad columns wider: fill those in place.
+		n, width, aw := keys.Len(), len(fs.columns), res.Layout.Width()
+		if sd.X.Cols != width {
+			return nil, fmt.Errorf("internal error: feature rows have %d columns, want %d", sd.X.Cols, width)
+		}
 		for r := 0; r < n; r++ {
 			row := sd.X.Data[r*width : (r+1)*width]
-			copy(row, s.X.Data[r*aw:(r+1)*aw])
 			for u := range p.userAggs {
 				row[aw+u] = s.Extra[nh+u][r]
 			}
@@ -118,7 +119,7 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 		if sd.eligible, err = e.eligibility(p, res.Layout, s, where); err != nil {
 			return nil, err
 		}
-		s.X.Data = nil // copied into sd.X: let it go before the next snapshot
+		s.X, s.Extra = ml.Matrix{}, nil // sd.X owns the rows now (train drops them once copied)
 		fs.snaps = append(fs.snaps, sd)
 	}
 	return fs, nil

@@ -19,7 +19,8 @@ import (
 // Snapshot holds the feature rows of every profile at one cutoff.
 type Snapshot struct {
 	Cutoff int64
-	// X has one row per profile (Keys order) and Layout.Width() columns.
+	// X has one row per profile (Keys order) and Layout.Width() +
+	// Spec.Pad columns.
 	X ml.Matrix
 	// Label is 1 when a goal event fell in [Cutoff, Cutoff+Window).
 	Label []float64
@@ -144,6 +145,9 @@ var Workers = 0
 func Build(ctx context.Context, spec *Spec, batches []arrow.RecordBatch, keys *Keys, cutoffs []int64, progress func(done, total int64)) (*Result, error) {
 	if spec.Lookback <= 0 || spec.Window <= 0 {
 		return nil, fmt.Errorf("lookback and window must be positive")
+	}
+	if spec.Pad < 0 {
+		return nil, fmt.Errorf("negative padding %d", spec.Pad)
 	}
 	layout := NewLayout(spec)
 	b := &builder{spec: spec, layout: layout, width: layout.Width(), kinds: layout.kinds,
@@ -624,7 +628,7 @@ func (b *builder) extra(pl *payload, r int32, d int64, out []sumN) {
 // profiles between the workers.
 func (b *builder) finish() {
 	for _, s := range b.res.Snapshots {
-		s.X = ml.NewMatrix(b.n, b.width)
+		s.X = ml.NewMatrix(b.n, b.width+b.spec.Pad)
 		for a := range s.Extra {
 			s.Extra[a] = make([]float64, b.n)
 		}
@@ -653,6 +657,7 @@ func (b *builder) finish() {
 func (b *builder) finishRange(lo, hi int) {
 	S, nv, ne := b.nsnap, b.nval, b.nextra
 	l := b.layout
+	stride := b.width + b.spec.Pad
 	snaps := b.res.Snapshots
 	// Profile by profile, so that the state is read once, in order.
 	for p := lo; p < hi; p++ {
@@ -660,7 +665,7 @@ func (b *builder) finishRange(lo, hi int) {
 			sts := b.ks[(p*b.kinds+k)*S : (p*b.kinds+k+1)*S]
 			for si, s := range snaps {
 				st := &sts[si]
-				x := s.X.Data[p*b.width+k*l.perKind : p*b.width+(k+1)*l.perKind]
+				x := s.X.Data[p*stride+k*l.perKind : p*stride+(k+1)*l.perKind]
 				x[fCount7] = float64(st.c7)
 				x[fCount30] = float64(st.c30)
 				x[fCount90] = float64(st.c90)
@@ -676,7 +681,7 @@ func (b *builder) finishRange(lo, hi int) {
 			}
 		}
 		for si, s := range snaps {
-			row := s.X.Data[p*b.width : (p+1)*b.width]
+			row := s.X.Data[p*stride : (p+1)*stride]
 			for j := 0; j < nv; j++ {
 				sn := b.vals[(p*S+si)*nv+j]
 				off := l.valueOff + 2*j
@@ -715,10 +720,10 @@ func (b *builder) finishRange(lo, hi int) {
 // GoalCount is profile p's number of goal events in the lookback before
 // the snapshot's cutoff.
 func (l *Layout) GoalCount(s *Snapshot, p int) float64 {
-	return s.X.Data[p*l.Width()+fCountLB]
+	return s.X.Data[p*s.X.Cols+fCountLB]
 }
 
 // EventCount is profile p's number of events in the lookback.
 func (l *Layout) EventCount(s *Snapshot, p int) float64 {
-	return s.X.Data[p*l.Width()+l.overall+1]
+	return s.X.Data[p*s.X.Cols+l.overall+1]
 }

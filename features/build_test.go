@@ -601,3 +601,44 @@ func rescale(t *testing.T, mem memory.Allocator, rec arrow.RecordBatch, schema *
 	cols[colTS] = ts
 	return array.NewRecordBatch(schema, cols, rec.NumRows())
 }
+
+// Pad widens every row by zero columns after the layout's, and leaves
+// the layout's values and the helpers that read them unchanged.
+func TestBuildPad(t *testing.T) {
+	evs := []ev{
+		{id: 1, ts: bT - 10*Day, typ: "purchase", val: 1},
+		{id: 2, ts: bT - 3*Day, typ: "view"},
+		{id: 2, ts: bT - 2*Day, typ: "purchase", val: 4},
+		{id: 3, ts: bT + 5*Day, typ: "purchase", val: 2},
+	}
+	cut := []int64{bT, bT + 10*Day}
+	plain := build(t, boundarySpec(t), evs, 3, nil, cut)
+	spec := boundarySpec(t)
+	spec.Pad = 3
+	padded := build(t, spec, evs, 3, nil, cut)
+	w := plain.Layout.Width()
+	for s := range cut {
+		a, b := plain.Snapshots[s], padded.Snapshots[s]
+		if b.X.Cols != w+3 || b.X.Rows != a.X.Rows {
+			t.Fatalf("padded matrix is %dx%d, want %dx%d", b.X.Rows, b.X.Cols, a.X.Rows, w+3)
+		}
+		for r := 0; r < a.X.Rows; r++ {
+			for j := 0; j < w+3; j++ {
+				want := 0.0
+				if j < w {
+					want = a.X.At(r, j)
+				}
+				if got := b.X.At(r, j); got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
+					t.Errorf("cutoff %d row %d col %d: %v, want %v", s, r, j, got, want)
+				}
+			}
+			if plain.Layout.EventCount(a, r) != padded.Layout.EventCount(b, r) || plain.Layout.GoalCount(a, r) != padded.Layout.GoalCount(b, r) {
+				t.Errorf("cutoff %d row %d: event/goal counts differ with padding", s, r)
+			}
+		}
+	}
+	spec.Pad = -1
+	if _, err := Build(context.Background(), spec, nil, NewKeys(true), cut, nil); err == nil {
+		t.Error("negative Pad accepted")
+	}
+}

@@ -41,6 +41,11 @@ type Spec struct {
 	// GoalName names the goal events in factor texts ("purchase" for
 	// GOAL event_type = 'purchase'); empty means "goal".
 	GoalName string
+	// Pad adds this many columns, zero, after the Layout's in every row
+	// of Snapshot.X, for the caller to fill in place (the engine puts
+	// user features and profile attributes there) instead of copying
+	// the matrix into a wider one.
+	Pad int
 }
 
 // Layout names the columns of the automatic feature matrix.
