@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -97,6 +99,8 @@ type sqlPlan struct {
 	goal    string      // the goal flag column of snap
 	outcome string      // the goal-in-the-outcome-window column of agg
 	cols    []sqlColumn // the columns of agg
+	windows []sqlWindow // the window starts of cutoffs
+	taken   map[string]bool
 }
 
 // featureSQL is the feature plan of p as one SQL query.
@@ -104,13 +108,13 @@ func featureSQL(p *prepared, types []string, attrs []attrSpec, cutoffs []int64) 
 	s := &sqlPlan{p: p, types: types, attrs: attrs, cutoffs: cutoffs}
 	s.id = sqlIdent(p.events.Schema.Field(p.idCol).Name)
 	s.ts = sqlIdent(p.events.Schema.Field(p.tsCol).Name)
-	taken := map[string]bool{}
+	s.taken = map[string]bool{}
 	for _, f := range p.events.Schema.Fields() {
-		taken[strings.ToLower(f.Name)] = true
+		s.taken[strings.ToLower(f.Name)] = true
 	}
-	s.cut = freshName("cutoff", taken)
-	s.goal = freshName("is_goal", taken)
-	s.outcome = freshName("outcome", taken)
+	s.cut = freshName("cutoff", s.taken)
+	s.goal = freshName("is_goal", s.taken)
+	s.outcome = freshName("outcome", s.taken)
 	s.cols = s.aggColumns()
 	s.cutoffsCTE()
 	s.snapCTE()
@@ -170,15 +174,49 @@ func (s *sqlPlan) header() {
 	}
 }
 
+// since names the column of cutoffs that holds cutoff - d (d shorter
+// than the lookback), adding it on first use.
+func (s *sqlPlan) since(d int64) string {
+	for _, w := range s.windows {
+		if w.d == d {
+			return w.name
+		}
+	}
+	var name string
+	switch {
+	case d%features.Day == 0:
+		name = fmt.Sprintf("since_%dd", d/features.Day)
+	case d%(3600*expr.MicrosPerSecond) == 0:
+		name = fmt.Sprintf("since_%dh", d/(3600*expr.MicrosPerSecond))
+	default:
+		name = fmt.Sprintf("since_%dus", d)
+	}
+	name = freshName(name, s.taken)
+	s.windows = append(s.windows, sqlWindow{d: d, name: name})
+	return name
+}
+
+// sqlWindow is a window start column of cutoffs: cutoff - d.
+type sqlWindow struct {
+	d    int64
+	name string
+}
+
 func (s *sqlPlan) cutoffsCTE() {
-	s.printf("WITH cutoffs (%s) AS (\n  VALUES ", s.cut)
+	s.printf("-- The training cutoffs and the starts of the windows before them.\n")
+	s.printf("WITH cutoffs AS (\n  SELECT %s", s.cut)
+	slices.SortFunc(s.windows, func(a, b sqlWindow) int { return cmp.Compare(a.d, b.d) })
+	for _, w := range s.windows {
+		s.printf(",\n    %s - %s AS %s", s.cut, sqlInterval(w.d), w.name)
+	}
+	s.printf("\n  FROM (VALUES ")
 	for i, c := range s.cutoffs {
 		if i > 0 {
-			s.printf(",\n         ")
+			s.printf(",\n               ")
 		}
 		s.printf("(%s)", sqlTime(c))
 	}
-	s.printf("\n),\n")
+	s.printf(") AS t (%s)\n),\n", s.cut)
 }
 
 // snapCTE pairs every usable event with each cutoff whose lookback or
@@ -186,7 +224,7 @@ func (s *sqlPlan) cutoffsCTE() {
 func (s *sqlPlan) snapCTE() {
 	p := s.p
 	s.printf("-- Each event with a usable identity, at every cutoff whose lookback or outcome window holds it.\n")
-	s.printf("snap AS (\n  SELECT c.%s, e.*,\n    COALESCE(%s, FALSE) AS %s\n", s.cut, s.expr(p.goal, s.bare), s.goal)
+	s.printf("snap AS (\n  SELECT c.*, e.*,\n    COALESCE(%s, FALSE) AS %s\n", s.expr(p.goal, s.bare), s.goal)
 	s.printf("  FROM %s AS e\n  JOIN cutoffs AS c\n", sqlIdent(p.spec.Events))
 	s.printf("    ON e.%s >= c.%s - %s AND e.%s < c.%s + %s\n", s.ts, s.cut, sqlInterval(p.lookback), s.ts, s.cut, sqlInterval(p.window))
 	s.printf("  WHERE e.%s IS NOT NULL", s.id)
@@ -212,7 +250,7 @@ func (s *sqlPlan) aggColumns() []sqlColumn {
 		if d >= p.lookback {
 			return fmt.Sprintf("%s < %s", s.ts, s.cut)
 		}
-		return fmt.Sprintf("%s >= %s - %s AND %s < %s", s.ts, s.cut, sqlInterval(d), s.ts, s.cut)
+		return fmt.Sprintf("%s >= %s AND %s < %s", s.ts, s.since(d), s.ts, s.cut)
 	}
 	days := func(agg string) string {
 		return fmt.Sprintf("date_diff('microsecond', %s, %s) / %d.0", agg, s.cut, features.Day)
@@ -237,11 +275,14 @@ func (s *sqlPlan) aggColumns() []sqlColumn {
 		add(k.code+"_count_30d", cnt(before(30*day)), true)
 		add(k.code+"_count_90d", cnt(before(90*day)), true)
 		add(k.code+"_count_lookback", cnt(before(p.lookback)), true)
-		prev := fmt.Sprintf("%s >= %s - %s AND %s < %s - %s", s.ts, s.cut, sqlInterval(60*day), s.ts, s.cut, sqlInterval(30*day))
-		if p.lookback <= 30*day {
+		var prev string // the 30 days before the last 30, within the lookback
+		switch {
+		case p.lookback <= 30*day:
 			prev = "FALSE"
-		} else if p.lookback < 60*day {
-			prev = fmt.Sprintf("%s < %s - %s", s.ts, s.cut, sqlInterval(30*day))
+		case p.lookback < 60*day:
+			prev = fmt.Sprintf("%s < %s", s.ts, s.since(30*day))
+		default:
+			prev = fmt.Sprintf("%s >= %s AND %s < %s", s.ts, s.since(60*day), s.ts, s.since(30*day))
 		}
 		add(k.code+"_trend_30d", cnt(before(30*day))+"\n      - "+cnt(prev), true)
 		add(k.code+"_days_since_last", days(fmt.Sprintf("MAX(%s) FILTER (WHERE %s AND %s)", s.ts, k.cond, before(p.lookback))), false)
