@@ -194,18 +194,24 @@ type colSums struct {
 // lookback.
 func caiSums(res *features.Result) map[int64]*colSums {
 	out := map[int64]*colSums{}
-	w := res.Layout.Width()
+	ev := -1
+	for j, c := range res.Layout.Columns {
+		if c.Name == "events_lookback" {
+			ev = j
+		}
+	}
 	for _, s := range res.Snapshots {
+		w := s.X.Cols // the layout's columns, then any padding
 		cs := &colSums{sum: map[string]float64{}, count: map[string]int64{}}
 		for p := 0; p < res.Keys.Len(); p++ {
 			cs.allLabel += s.Label[p]
-			if res.Layout.EventCount(s, p) == 0 {
+			row := s.X.Data[p*w : (p+1)*w]
+			if row[ev] == 0 {
 				continue
 			}
 			cs.rows++
 			cs.sum["label"] += s.Label[p]
 			cs.count["label"]++
-			row := s.X.Data[p*w : (p+1)*w]
 			for j, c := range res.Layout.Columns {
 				if v := row[j]; !math.IsNaN(v) {
 					cs.sum[c.Name] += v
