@@ -157,8 +157,8 @@ func (s *sqlPlan) header() {
 	kind := strings.ToUpper(p.spec.Kind)
 	s.printf("-- Feature plan of PREDICT %s (goal %s within %s, lookback %s) as SQL, written by cai.\n",
 		kind, p.goal, expr.FormatDuration(p.window), expr.FormatDuration(p.lookback))
-	s.printf("-- One row per eligible (profile, cutoff) at %d training cutoff(s): %s, %s, label and the model inputs\n",
-		len(s.cutoffs), s.id, s.cut)
+	s.printf("-- One row per eligible (profile, cutoff) at %d training cutoff(s): %s, cutoff, label and the model inputs\n",
+		len(s.cutoffs), s.id)
 	s.printf("-- under cai's names. Features see the events in [cutoff - %s, cutoff), the label those in\n", expr.FormatDuration(p.lookback))
 	if p.churn {
 		s.printf("-- [cutoff, cutoff + %s): label = 1 when no goal event falls there (CHURN).\n", expr.FormatDuration(p.window))
@@ -344,6 +344,7 @@ func (s *sqlPlan) profilesCTE() {
 	idKind := expr.KindOf(p.events.Schema.Field(p.idCol).Type)
 	if kk := expr.KindOf(p.profiles.Schema.Field(p.keyCol).Type); kk != idKind {
 		keyExpr = fmt.Sprintf("CAST(p.%s AS %s)", key, expr.TypeName(p.events.Schema.Field(p.idCol).Type))
+		s.note("the profile key is cast to the type of the events' identity; cai skips keys that do not convert, CAST fails on them")
 	}
 	s.printf("-- Every profile of %s at every cutoff, with its attributes.\n", p.spec.Profiles)
 	s.printf("profile_rows AS (\n  SELECT %s AS %s, c.%s", keyExpr, s.id, s.cut)
@@ -398,7 +399,11 @@ func (s *sqlPlan) final() {
 	if p.profiles != nil {
 		from = "profile_rows"
 	}
-	s.printf("SELECT %s, %s,\n  ", s.id, s.cut)
+	s.printf("SELECT %s, %s", s.id, s.cut)
+	if s.cut != "cutoff" {
+		s.printf(" AS cutoff")
+	}
+	s.printf(",\n  ")
 	if p.churn {
 		s.printf("1 - %s AS label", s.outcome)
 	} else {
