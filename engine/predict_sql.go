@@ -27,7 +27,8 @@ import (
 // LOOKBACK <= ts < T, which the join with the cutoffs already ensures
 // for every row at or before T):
 //
-//	k_count_7d/30d/90d  COUNT(*) FILTER (WHERE k AND ts >= T - n days AND ts < T)
+//	k_count_7d/30d/90d  COUNT(*) FILTER (WHERE k AND ts >= since_nd AND ts < T), where
+//	                    since_nd = T - n days is a column of the cutoffs (computed once)
 //	k_count_lookback    COUNT(*) FILTER (WHERE k AND ts < T)
 //	k_trend_30d         count in the last 30 days - count in the 30 before
 //	k_days_since_last   date_diff('microsecond', MAX(ts) FILTER (...), T) / 86400e6 (NULL = cai's NaN)
@@ -36,10 +37,13 @@ import (
 //	                    and infinities skipped (isfinite); the sum is 0 without any
 //	active_days         COUNT(DISTINCT (T - ts - 1 microsecond) // 1 day) in the lookback
 //	events_lookback     COUNT(*) FILTER (WHERE ts < T)
-//	FEATURES / HAVING   the aggregate with FILTER (WHERE ts >= T - OVER AND ts < T AND filter)
+//	FEATURES / HAVING   the aggregate with FILTER (WHERE ts >= T - OVER AND ts < T AND filter);
+//	                    HAVING (or the default population) and WHERE filter the rows
 //	label               1 when a goal event falls in [T, T + WITHIN) (CHURN: 0)
-//	attributes          numeric/bool as DOUBLE, timestamps as days before T
-//	                    (NULL at or after T), strings one-hot over the frozen levels
+//	attributes          (FOR a profile table: every profile at every cutoff, counts 0
+//	                    without events) numeric/bool as DOUBLE, timestamps as days
+//	                    before T (NULL at or after T), strings one-hot over the
+//	                    frozen levels (all NULL when the value is NULL)
 //
 // Not expressible, and said so in the query's header: the train /
 // validation / test split (a seeded hash of the identity) and the
