@@ -14,14 +14,20 @@ type Table struct {
 	Schema  *arrow.Schema       // schema of every batch
 	Batches []arrow.RecordBatch // the data, in order
 	Rows    int64               // total rows over all batches
+	// ID is unique among the tables of this process: a table's contents
+	// never change, so (ID) names one version of one table's data, and
+	// results computed from it can be cached under it.
+	ID uint64
 
 	refs atomic.Int64
 }
 
+var lastTableID atomic.Uint64
+
 // NewTable returns a table with one reference. It takes ownership of the
 // batches (it does not Retain them); they are released with the table.
 func NewTable(name string, schema *arrow.Schema, batches []arrow.RecordBatch) *Table {
-	t := &Table{Name: name, Schema: schema, Batches: batches}
+	t := &Table{Name: name, Schema: schema, Batches: batches, ID: lastTableID.Add(1)}
 	for _, b := range batches {
 		t.Rows += b.NumRows()
 	}

@@ -48,6 +48,8 @@ type Engine struct {
 	mem    memory.Allocator
 	opts   Options
 	budget *budgetAllocator // nil without a memory budget
+	// predicted caches the last result of each model (predict_cache.go).
+	predicted predictCache
 }
 
 // Open creates an engine and opens (or creates) its catalog.
@@ -64,7 +66,12 @@ func Open(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{cat: cat, mem: opts.Mem, opts: opts, budget: budget}, nil
+	e := &Engine{cat: cat, mem: opts.Mem, opts: opts, budget: budget}
+	if opts.MemoryBudget > 0 {
+		// cached results count against the budget: keep them to a quarter
+		e.predicted.limit = min(predictCacheBytes, max(opts.MemoryBudget/4, 1))
+	}
+	return e, nil
 }
 
 // Catalog returns the engine's catalog.
@@ -74,7 +81,10 @@ func (e *Engine) Catalog() *catalog.Catalog { return e.cat }
 func (e *Engine) Mem() memory.Allocator { return e.mem }
 
 // Close closes the catalog.
-func (e *Engine) Close() error { return e.cat.Close() }
+func (e *Engine) Close() error {
+	e.predicted.clear()
+	return e.cat.Close()
+}
 
 // Run parses src (file names positions) and executes its statements in
 // order, calling emit with each statement's result; emit must Release it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
@@ -50,6 +51,17 @@ func specOf(mf *modelFile) (*ast.PredictSpec, error) {
 // score computes features at cutoff (0 = the day after the latest
 // event) and scores the eligible profiles.
 func (e *Engine) score(ctx context.Context, b *planner.Binder, mf *modelFile, cutoff int64) (*scored, error) {
+	p, err := e.prepareModel(b, mf)
+	if err != nil {
+		return nil, err
+	}
+	defer p.release()
+	return e.scorePrepared(ctx, p, mf, cutoff)
+}
+
+// prepareModel binds a model's PREDICT against the current tables; the
+// caller releases it.
+func (e *Engine) prepareModel(b *planner.Binder, mf *modelFile) (*prepared, error) {
 	spec, err := specOf(mf)
 	if err != nil {
 		return nil, err
@@ -58,7 +70,51 @@ func (e *Engine) score(ctx context.Context, b *planner.Binder, mf *modelFile, cu
 	if err != nil {
 		return nil, fmt.Errorf("model %s no longer matches its tables: %w", mf.Name, err)
 	}
+	return p, nil
+}
+
+// predictRecord is the result set of PREDICT(mf) at cutoff (0 = the
+// default), from the cache when the model and its tables are unchanged.
+func (e *Engine) predictRecord(ctx context.Context, b *planner.Binder, mf *modelFile, cutoff int64, mem memory.Allocator) (arrow.RecordBatch, error) {
+	p, err := e.prepareModel(b, mf)
+	if err != nil {
+		return nil, err
+	}
 	defer p.release()
+	k := predictKey{model: mf.Name, trainedAt: mf.TrainedAt, definition: mf.Definition, cutoff: cutoff, events: p.events.ID}
+	if p.profiles != nil {
+		k.profiles = p.profiles.ID
+	}
+	cacheable := !readsClock(mf.Definition)
+	if cacheable {
+		if rec := e.predicted.get(k); rec != nil {
+			return rec, nil
+		}
+	}
+	e.predicted.misses.Add(1)
+	s, err := e.scorePrepared(ctx, p, mf, cutoff)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := s.record(mem, -1)
+	if err != nil {
+		return nil, err
+	}
+	if cacheable {
+		e.predicted.put(k, rec)
+	}
+	return rec, nil
+}
+
+// readsClock reports whether a definition may depend on the time it is
+// evaluated at (now() and friends), which a cached result would freeze.
+func readsClock(definition string) bool { return clockCall.MatchString(definition) }
+
+var clockCall = regexp.MustCompile(`(?i)\bnow\s*\(|\bcurrent_(timestamp|date|time)\b`)
+
+// scorePrepared computes features at cutoff (0 = the day after the
+// latest event) and scores the eligible profiles.
+func (e *Engine) scorePrepared(ctx context.Context, p *prepared, mf *modelFile, cutoff int64) (*scored, error) {
 	_, maxTS, err := latestEvent(p)
 	if err != nil {
 		return nil, err

@@ -59,6 +59,7 @@ func (e *Engine) createModel(ctx context.Context, st *ast.CreateModel, params []
 	if err != nil {
 		return nil, err
 	}
+	e.predicted.drop(st.Name)
 	if err := e.cat.PutModel(&catalog.Model{Name: st.Name, Definition: st.Source(), Blob: blob, CreatedAt: mf.TrainedAt,
 		Meta: map[string]string{"kind": mf.Kind, "auc": fmt.Sprintf("%.4f", mf.Metrics.AUC)}}, st.OrReplace); err != nil {
 		return nil, err
@@ -107,11 +108,7 @@ func (e *Engine) predictSource(b *planner.Binder, pos ast.Pos, model string, asO
 	src.Run = func(ctx context.Context, mem memory.Allocator) ([]arrow.RecordBatch, error) {
 		inner := e.binder(nil)
 		defer inner.Release()
-		s, err := e.score(ctx, inner, mf, asOf)
-		if err != nil {
-			return nil, err
-		}
-		rec, err := s.record(mem, -1)
+		rec, err := e.predictRecord(ctx, inner, mf, asOf, mem)
 		if err != nil {
 			return nil, err
 		}

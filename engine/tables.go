@@ -224,6 +224,7 @@ func (e *Engine) drop(st *ast.Drop) (*Result, error) {
 	case "TABLE":
 		err = e.cat.DropTable(st.Name, st.IfExists)
 	case "MODEL":
+		e.predicted.drop(st.Name)
 		err = e.cat.DropModel(st.Name, st.IfExists)
 	case "SEGMENT":
 		err = e.cat.DropSegment(st.Name, st.IfExists)

@@ -1,0 +1,95 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// PREDICT(m) is computed once while the model and its tables stay the
+// same, and recomputed as soon as either changes; cached results are
+// released with the model and the engine.
+func TestPredictCache(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	e, err := Open(Options{Mem: mem})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	run := func(sql string) string {
+		t.Helper()
+		out := runCase(e, sql)
+		if strings.Contains(out, "error") {
+			t.Fatalf("%s: %s", sql, out)
+		}
+		return out
+	}
+	misses := func(want int64) {
+		t.Helper()
+		if got := e.predicted.misses.Load(); got != want {
+			t.Errorf("PREDICT computed %d times, want %d", got, want)
+		}
+	}
+	run(genModel)
+	first := run(genScores)
+	misses(1)
+	if again := run(genScores); again != first {
+		t.Error("a cached PREDICT differs from the computed one")
+	}
+	run("SELECT COUNT(*) FROM PREDICT(buy) WHERE bucket = 'high';")
+	misses(1)
+	run("SELECT COUNT(*) FROM PREDICT(buy, AS OF '2024-12-15');") // another cutoff
+	misses(2)
+	run(genScores) // one result per model is kept: the other cutoff replaced it
+	misses(3)
+	run(genScores)
+	misses(3)
+
+	// New data: a new table version, so new scores.
+	run(`CREATE OR REPLACE TABLE gen_events AS SELECT * FROM gen_events WHERE NOT (event_type = 'purchase' AND value > 100);`)
+	changed := run(genScores)
+	misses(4)
+	if changed == first {
+		t.Error("PREDICT after the events changed returned the old scores")
+	}
+	fresh, err := Open(Options{Mem: mem})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	// The same model on the same (changed) data in an engine without a
+	// cache scores the same.
+	for _, sql := range []string{genModel, `CREATE OR REPLACE TABLE gen_events AS SELECT * FROM gen_events WHERE NOT (event_type = 'purchase' AND value > 100);`} {
+		if out := runCase(fresh, sql); strings.Contains(out, "error") {
+			t.Fatal(out)
+		}
+	}
+	if out := runCase(fresh, genScores); out != changed {
+		t.Error("scores after a data change differ from a fresh engine's")
+	}
+
+	// A retrained model replaces its entry; a dropped one frees it.
+	run(strings.Replace(genModel[strings.Index(genModel, "CREATE MODEL"):], "CREATE MODEL", "CREATE OR REPLACE MODEL", 1))
+	run(genScores)
+	misses(5)
+	run("DROP MODEL buy;")
+	if n := len(e.predicted.entries); n != 0 {
+		t.Errorf("%d cached results after DROP MODEL", n)
+	}
+}
+
+func TestReadsClock(t *testing.T) {
+	for def, want := range map[string]bool{
+		"... WHERE signup >= now() - 30 DAYS":        true,
+		"... WHERE signup >= NOW ( ) - 30 DAYS":      true,
+		"... AS OF current_date":                     true,
+		"... WHERE known_user AND snow_days > 0":     false,
+		"... GOAL event_type = 'purchase' WITHIN 30": false,
+	} {
+		if got := readsClock(def); got != want {
+			t.Errorf("readsClock(%q) = %v, want %v", def, got, want)
+		}
+	}
+}
