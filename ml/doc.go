@@ -17,8 +17,14 @@
 //   - An MLP built with Gorgonia: ReLU hidden layers (default 64 and 32) and
 //     one logit output, trained with Adam on mini-batches of class-weighted
 //     binary cross-entropy with L2 weight decay. Batches are shuffled by a
-//     seeded generator; training stops early when the validation loss has
-//     not improved for Options.Patience epochs and keeps the best weights.
+//     seeded generator (a shuffled row index; the preprocessed training
+//     matrix is stored once, in float32, the training precision). The
+//     weights evaluated after each epoch are an exponential moving average
+//     of the optimiser's iterates over about half an epoch, which smooths
+//     the mini-batch noise so the validation loss settles in a few epochs.
+//     Training stops early when the validation loss has not decreased by
+//     Options.Tolerance (relative) for Options.Patience epochs and keeps
+//     the weights with the lowest validation loss.
 //   - Calibration on the validation split: Platt scaling (default) or
 //     isotonic regression maps the logit to a probability, so that 0.2 means
 //     about one in five despite the class weighting.

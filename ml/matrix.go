@@ -61,3 +61,19 @@ func (d Dataset) check(what string, cols int) (positives int, err error) {
 	}
 	return positives, nil
 }
+
+// matrix32 is a dense row-major float32 matrix: the preprocessed training
+// inputs, stored at the training precision (half the memory of float64).
+type matrix32 struct {
+	rows, cols int
+	data       []float32
+}
+
+func newMatrix32(rows, cols int) matrix32 {
+	return matrix32{rows: rows, cols: cols, data: make([]float32, rows*cols)}
+}
+
+// row returns row i as a slice aliasing the matrix data.
+func (m matrix32) row(i int) []float32 {
+	return m.data[i*m.cols : (i+1)*m.cols : (i+1)*m.cols]
+}

@@ -3,6 +3,7 @@ package ml
 import (
 	"math"
 	"slices"
+	"sync"
 )
 
 const (
@@ -64,40 +65,50 @@ func (p *inputPrep) transformed(x float64) float64 {
 }
 
 // fitTransform fits the per-column transforms on the training matrix and
-// returns them with the transformed training matrix (equal to
-// p.transform(X), computed without a second pass). The work runs on a
-// column-major copy, columns in parallel; each column's arithmetic is
+// returns them with the transformed training matrix in float32, the
+// training precision (equal to p.transform(X) rounded to float32, computed
+// without a second transform pass).
+//
+// The columns are fitted in blocks of colBlock: a block is gathered into a
+// column-major scratch buffer (reading one short contiguous run per row),
+// fitted column by column, and its standardised values written back into
+// the output rows. Blocks run in parallel; each column's arithmetic is
 // sequential, so the result does not depend on the number of goroutines.
-func fitTransform(cols []Column, X Matrix) (*preprocessor, Matrix) {
+// Besides the output, the memory used is colBlock+1 float64 columns per
+// goroutine.
+func fitTransform(cols []Column, X Matrix) (*preprocessor, matrix32) {
 	n, c := X.Rows, X.Cols
 	p := &preprocessor{Inputs: make([]inputPrep, c), Width: c}
-	byCol := make([]float64, n*c)
-	for i := range n {
-		for j, v := range X.Row(i) {
-			byCol[j*n+i] = v
-		}
-	}
-	missing := make([]int, c)
-	parallelChunks(c, 4, func(lo, hi int) {
-		vals := make([]float64, 0, n)
-		for j := lo; j < hi; j++ {
-			missing[j] = p.Inputs[j].fit(cols[j].Kind, byCol[j*n:(j+1)*n], vals)
-		}
-	})
-	for j := range p.Inputs {
-		if missing[j] > 0 {
+	for j, miss := range countMissing(X) {
+		p.Inputs[j].Indicator = -1
+		if miss > 0 {
 			p.Inputs[j].Indicator = p.Width
 			p.Width++
 		}
 	}
-	out := NewMatrix(n, p.Width)
-	parallelRows(n, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			row, raw := out.Row(i), X.Row(i)
-			for j := range c {
-				row[j] = byCol[j*n+i]
-				if in := &p.Inputs[j]; in.Indicator >= 0 {
-					row[in.Indicator] = in.indicator(math.IsNaN(raw[j]))
+	out := newMatrix32(n, p.Width)
+	blocks := (c + colBlock - 1) / colBlock
+	parallelChunks(blocks, 1, func(lo, hi int) {
+		buf := make([]float64, min(colBlock, c)*n)
+		vals := make([]float64, 0, n)
+		for b := lo; b < hi; b++ {
+			j0, j1 := b*colBlock, min((b+1)*colBlock, c)
+			for i := range n {
+				for k, v := range X.Data[i*c+j0 : i*c+j1] {
+					buf[k*n+i] = v
+				}
+			}
+			for j := j0; j < j1; j++ {
+				p.Inputs[j].fit(cols[j].Kind, buf[(j-j0)*n:(j-j0+1)*n], vals)
+			}
+			for i := range n {
+				row := out.row(i)
+				for k, v := range X.Data[i*c+j0 : i*c+j1] {
+					in := &p.Inputs[j0+k]
+					row[j0+k] = float32(buf[k*n+i])
+					if in.Indicator >= 0 {
+						row[in.Indicator] = float32(in.indicator(math.IsNaN(v)))
+					}
 				}
 			}
 		}
@@ -105,19 +116,43 @@ func fitTransform(cols []Column, X Matrix) (*preprocessor, Matrix) {
 	return p, out
 }
 
-// fit fits one training column, replaces its values by the standardised
-// model inputs and returns the number of missing values. vals is scratch.
-func (in *inputPrep) fit(kind Kind, col, vals []float64) (missing int) {
+// colBlock is the number of columns fitTransform fits per block.
+const colBlock = 8
+
+// countMissing returns the number of NaNs in each column of X.
+func countMissing(X Matrix) []int {
+	out := make([]int, X.Cols)
+	var mu sync.Mutex
+	parallelRows(X.Rows, func(lo, hi int) {
+		miss := make([]int, X.Cols)
+		for i := lo; i < hi; i++ {
+			for j, v := range X.Row(i) {
+				if math.IsNaN(v) {
+					miss[j]++
+				}
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for j, m := range miss {
+			out[j] += m
+		}
+	})
+	return out
+}
+
+// fit fits one training column and replaces its values by the
+// standardised model inputs. vals is scratch. The caller sets Indicator.
+func (in *inputPrep) fit(kind Kind, col, vals []float64) {
 	n := float64(len(col))
 	in.Log = kind.heavyTailed()
-	in.Indicator = -1
 	vals = vals[:0]
 	for _, v := range col {
 		if !math.IsNaN(v) {
 			vals = append(vals, v)
 		}
 	}
-	missing = len(col) - len(vals)
+	missing := len(col) - len(vals)
 	in.Median = clamp(median(vals), -maxAbsInput, maxAbsInput)
 	in.Ref = in.Median
 	if 2*missing > len(col) {
@@ -147,7 +182,6 @@ func (in *inputPrep) fit(kind Kind, col, vals []float64) (missing int) {
 		in.IndMean = frac
 		in.IndScale = invStd(frac*(1-frac), frac)
 	}
-	return missing
 }
 
 // standardise maps a transformed value to the model input.

@@ -52,8 +52,8 @@ func TestPreprocessorFit(t *testing.T) {
 	}
 	out := p.transform(X)
 	for i, v := range out.Data {
-		if math.Float64bits(v) != math.Float64bits(fitted.Data[i]) {
-			t.Fatalf("input %d: transform %v, fit %v", i, v, fitted.Data[i])
+		if math.Float32bits(float32(v)) != math.Float32bits(fitted.data[i]) {
+			t.Fatalf("input %d: transform %v, fit %v", i, v, fitted.data[i])
 		}
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			t.Fatalf("output %d is %v", i, v)

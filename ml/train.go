@@ -52,6 +52,7 @@ func Train(ctx context.Context, cols []Column, train, val Dataset, opt Options) 
 		return nil, fmt.Errorf("%w: the validation split is empty (it is needed for early stopping and calibration)", ErrEmpty)
 	}
 
+	opt = opt.forRows(n)
 	prep, xt := fitTransform(cols, train.X)
 	xv := prep.transform(val.X)
 	posW := 1.0
@@ -82,7 +83,7 @@ func Train(ctx context.Context, cols []Column, train, val Dataset, opt Options) 
 // trainer holds the state of one training run.
 type trainer struct {
 	opt   Options
-	x     Matrix    // preprocessed training inputs
+	x     matrix32  // preprocessed training inputs
 	y     []float64 // training labels
 	posW  float64   // weight of a positive row
 	rng   *rand.Rand
@@ -99,7 +100,7 @@ const replicas = 2
 // fit runs the epochs and returns the network of the epoch with the lowest
 // validation loss.
 func (t *trainer) fit(ctx context.Context, net *network, xv Matrix, yv []float64) (*network, TrainInfo, error) {
-	n := t.x.Rows
+	n := t.x.rows
 	batch := min(t.opt.BatchSize, n)
 	reps := make([]*trainGraph, replicas)
 	for r := range reps {
@@ -122,7 +123,8 @@ func (t *trainer) fit(ctx context.Context, net *network, xv Matrix, yv []float64
 	}
 	best := net.clone()
 	info := TrainInfo{ValLoss: math.Inf(1)}
-	stale := 0
+	avg := newAverage(reps[0].values(), averageDecay((n+batch-1)/batch))
+	ref, stale := math.Inf(1), 0 // the loss of the last significant improvement
 	for epoch := 1; epoch <= t.opt.Epochs; epoch++ {
 		t.rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
 		var trainLoss float64
@@ -135,18 +137,21 @@ func (t *trainer) fit(ctx context.Context, net *network, xv Matrix, yv []float64
 			if err != nil {
 				return nil, info, err
 			}
+			avg.update(reps[0].values())
 			trainLoss += loss
 			batches++
 		}
 		trainLoss /= float64(batches)
-		reps[0].copyInto(net)
+		avg.copyInto(net)
 		valLoss := weightedLoss(net.logits(xv), yv, t.posW)
 		info.Epochs = epoch
 		improved := valLoss < info.ValLoss
 		if improved {
 			info.ValLoss, info.BestEpoch = valLoss, epoch
 			best = net.clone()
-			stale = 0
+		}
+		if valLoss < ref*(1-t.opt.Tolerance) {
+			ref, stale = valLoss, 0
 		} else {
 			stale++
 		}
@@ -234,10 +239,7 @@ func (t *trainer) fill(tg *trainGraph, rows []int, total float64) {
 	xb, yb, wb := tg.inputs()
 	in := tg.in
 	for r, i := range rows {
-		dst, src := xb[r*in:(r+1)*in], t.x.Row(i)
-		for k, v := range src {
-			dst[k] = float32(v)
-		}
+		copy(xb[r*in:(r+1)*in], t.x.row(i))
 		yb[r] = float32(t.y[i])
 		wb[r] = float32(t.weight(i) / total)
 	}
@@ -258,4 +260,53 @@ func weightedLoss(z, y []float64, posW float64) float64 {
 		wsum += w
 	}
 	return sum / wsum
+}
+
+// averageDecay returns the decay of the moving average of the weights for
+// an epoch of steps optimiser steps: its horizon is half an epoch.
+func averageDecay(steps int) float64 { return max(0, 1-2/float64(steps)) }
+
+// average is an exponential moving average of the parameters (Polyak
+// averaging), bias-corrected as in Adam so the first steps do not pull it
+// towards zero. It smooths the step-to-step noise of the optimiser: the
+// averaged weights reach a low validation loss in fewer epochs than the
+// iterates themselves.
+type average struct {
+	beta float64
+	pow  float64 // beta^steps
+	sum  [][]float64
+}
+
+// newAverage returns an empty average of parameters shaped like vals.
+func newAverage(vals [][]float32, beta float64) *average {
+	a := &average{beta: beta, pow: 1}
+	for _, v := range vals {
+		a.sum = append(a.sum, make([]float64, len(v)))
+	}
+	return a
+}
+
+// update adds the parameters after one optimiser step.
+func (a *average) update(vals [][]float32) {
+	a.pow *= a.beta
+	for p, v := range vals {
+		s := a.sum[p]
+		for k, x := range v {
+			s[k] = a.beta*s[k] + (1-a.beta)*float64(x)
+		}
+	}
+}
+
+// copyInto writes the averaged parameters into net (same shapes, parameters
+// in the order W0, b0, W1, b1, ...).
+func (a *average) copyInto(net *network) {
+	c := 1 / (1 - a.pow)
+	for l := range net.Layers {
+		for i, v := range a.sum[2*l] {
+			net.Layers[l].W[i] = v * c
+		}
+		for i, v := range a.sum[2*l+1] {
+			net.Layers[l].B[i] = v * c
+		}
+	}
 }

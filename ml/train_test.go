@@ -180,8 +180,22 @@ func TestTrainEarlyStoppingKeepsBest(t *testing.T) {
 	if info.BestEpoch != at || info.ValLoss != minLoss {
 		t.Errorf("kept epoch %d (loss %v), lowest was epoch %d (%v)", info.BestEpoch, info.ValLoss, at, minLoss)
 	}
-	if info.Epochs < 40 && info.Epochs-info.BestEpoch != 3 {
-		t.Errorf("stopped at %d with best %d, want patience 3", info.Epochs, info.BestEpoch)
+	// Training stops after 3 epochs without a decrease of at least the
+	// default tolerance (0.1%) below the last such decrease.
+	ref, stale, stop := math.Inf(1), 0, len(losses)
+	for i, l := range losses {
+		if l < ref*(1-1e-3) {
+			ref, stale = l, 0
+		} else if stale++; stale == 3 {
+			stop = i + 1
+			break
+		}
+	}
+	if info.Epochs != stop {
+		t.Errorf("stopped at epoch %d, want %d (losses %v)", info.Epochs, stop, losses)
+	}
+	if stop == 40 {
+		t.Errorf("early stopping never triggered in 40 epochs (losses %v)", losses)
 	}
 	// The kept weights reproduce the best validation loss.
 	z := m.PredictLogit(val.X)
@@ -203,6 +217,34 @@ func TestTrainTinyAndLogistic(t *testing.T) {
 	for _, p := range m.Predict(ds.X) {
 		if !(p > 0 && p < 1) {
 			t.Fatalf("probability %v", p)
+		}
+	}
+}
+
+func TestOptionsForRows(t *testing.T) {
+	tests := []struct {
+		rows      int
+		opt       Options
+		batch     int
+		learnRate float64
+	}{
+		{rows: 40, batch: 256, learnRate: 1.5e-3},
+		{rows: 8000, batch: 256, learnRate: 1.5e-3},
+		{rows: 32768, batch: 512, learnRate: 3e-3 * math.Sqrt(0.5)},
+		{rows: 65593, batch: 1024, learnRate: 3e-3},
+		{rows: 1e6, batch: 1024, learnRate: 3e-3},
+		{rows: 1e6, opt: Options{BatchSize: 100}, batch: 100, learnRate: 3e-3 * math.Sqrt(100.0/1024)},
+		{rows: 1e6, opt: Options{LearningRate: 0.01}, batch: 1024, learnRate: 0.01},
+	}
+	for _, tc := range tests {
+		opt, err := tc.opt.withDefaults()
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt = opt.forRows(tc.rows)
+		if opt.BatchSize != tc.batch || math.Abs(opt.LearningRate-tc.learnRate) > 1e-15 {
+			t.Errorf("%d rows, %+v: batch %d, learning rate %g; want %d, %g", tc.rows, tc.opt,
+				opt.BatchSize, opt.LearningRate, tc.batch, tc.learnRate)
 		}
 	}
 }
