@@ -14,13 +14,15 @@ import (
 	"github.com/cai-dev/cai/ml"
 )
 
-// snapshotData is the full input of the model at one cutoff: automatic
-// features, user features and profile attributes, and eligibility.
+// snapshotData is the input of the model at one cutoff: eligibility of
+// every profile, and the feature rows (automatic features, user features,
+// profile attributes) of the profiles picked.
 type snapshotData struct {
 	cutoff   int64
-	X        ml.Matrix // all profiles (keys order)
-	label    []float64
-	eligible []bool
+	label    []float64 // every profile (keys order)
+	eligible []bool    // every profile
+	rows     []int32   // the profile of each row of X
+	X        ml.Matrix
 }
 
 // featureSet is computed for several cutoffs in one pass.
@@ -32,9 +34,33 @@ type featureSet struct {
 	desc    []string
 }
 
-// computeFeatures builds the model inputs at every cutoff. eventTypes
-// and attrs are the frozen plan (from training).
-func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []string, attrs []attrSpec, cutoffs []int64) (*featureSet, error) {
+// picker chooses, once eligibility is known, the profiles of each
+// snapshot whose feature rows are built; the others never are.
+type picker func(snaps []*snapshotData, keys *features.Keys) [][]int32
+
+// pickEligible builds the rows of every eligible profile (scoring).
+func pickEligible(snaps []*snapshotData, _ *features.Keys) [][]int32 {
+	rows := make([][]int32, len(snaps))
+	for si, sd := range snaps {
+		rows[si] = []int32{}
+		for i, ok := range sd.eligible {
+			if ok {
+				rows[si] = append(rows[si], int32(i))
+			}
+		}
+	}
+	return rows
+}
+
+// pickNone builds no rows (EXPLAIN only counts).
+func pickNone(snaps []*snapshotData, _ *features.Keys) [][]int32 {
+	return make([][]int32, len(snaps))
+}
+
+// computeFeatures builds the model inputs at every cutoff for the
+// profiles pick chooses. eventTypes and attrs are the frozen plan (from
+// training).
+func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []string, attrs []attrSpec, cutoffs []int64, pick picker) (*featureSet, error) {
 	spec := &features.Spec{
 		Schema: p.events.Schema, IDCol: p.idCol, TSCol: p.tsCol, TypeCol: p.typeCol, Goal: p.goal,
 		ValueCols: p.valueCols, EventTypes: eventTypes, Lookback: p.lookback, Window: p.window,
@@ -62,13 +88,35 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 		}
 		keys.Fixed = true
 	}
+	var where []bool
+	if p.where != nil {
+		var err error
+		if where, err = e.whereMask(p, keys); err != nil {
+			return nil, err
+		}
+	}
+	fs := &featureSet{keys: keys}
+	spec.Select = func(res *features.Result) ([][]int32, error) {
+		for _, s := range res.Snapshots {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			sd := &snapshotData{cutoff: s.Cutoff, label: s.Label}
+			var err error
+			if sd.eligible, err = e.eligibility(p, res.Layout, s, where); err != nil {
+				return nil, err
+			}
+			fs.snaps = append(fs.snaps, sd)
+		}
+		return pick(fs.snaps, keys), nil
+	}
 	res, err := features.Build(ctx, spec, p.events.Batches, keys, cutoffs, func(done, total int64) {
 		e.progress("building features", done, total)
 	})
 	if err != nil {
 		return nil, err
 	}
-	fs := &featureSet{keys: keys, res: res}
+	fs.res = res
 	fs.columns = append(fs.columns, res.Layout.Columns...)
 	fs.desc = append(fs.desc, res.Layout.Describe...)
 	for _, a := range p.userAggs {
@@ -84,43 +132,34 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 	}
 	fs.columns = append(fs.columns, ac...)
 	fs.desc = append(fs.desc, ad...)
-	var where []bool
-	if p.where != nil {
-		if where, err = e.whereMask(p, keys); err != nil {
-			return nil, err
-		}
-	}
 	nh := len(p.havAggs)
-	for _, s := range res.Snapshots {
+	width, aw := len(fs.columns), res.Layout.Width()
+	for si, s := range res.Snapshots {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		sd := &snapshotData{cutoff: s.Cutoff, label: s.Label, X: s.X}
+		sd := fs.snaps[si]
+		sd.X, sd.rows = s.X, s.Rows
+		if sd.X.Cols != width {
+			return nil, fmt.Errorf("internal error: feature rows have %d columns, want %d", sd.X.Cols, width)
+		}
 		var am ml.Matrix
-		if p.profiles != nil && len(attrs) > 0 {
+		if p.profiles != nil && len(attrs) > 0 && len(sd.rows) > 0 {
 			if am, err = attrMatrix(p.profiles, p.keyCol, keys, attrs, s.Cutoff); err != nil {
 				return nil, err
 			}
 		}
 		// The rows were built spec.Pad columns wider: fill those in place.
-		n, width, aw := keys.Len(), len(fs.columns), res.Layout.Width()
-		if sd.X.Cols != width {
-			return nil, fmt.Errorf("internal error: feature rows have %d columns, want %d", sd.X.Cols, width)
-		}
-		for r := 0; r < n; r++ {
+		for r, pi := range sd.rows {
 			row := sd.X.Data[r*width : (r+1)*width]
 			for u := range p.userAggs {
-				row[aw+u] = s.Extra[nh+u][r]
+				row[aw+u] = s.Extra[nh+u][pi]
 			}
 			if am.Cols > 0 {
-				copy(row[aw+len(p.userAggs):], am.Data[r*am.Cols:(r+1)*am.Cols])
+				copy(row[aw+len(p.userAggs):], am.Data[int(pi)*am.Cols:(int(pi)+1)*am.Cols])
 			}
 		}
-		if sd.eligible, err = e.eligibility(p, res.Layout, s, where); err != nil {
-			return nil, err
-		}
 		s.X, s.Extra = ml.Matrix{}, nil // sd.X owns the rows now (train drops them once copied)
-		fs.snaps = append(fs.snaps, sd)
 	}
 	return fs, nil
 }

@@ -180,7 +180,38 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 	if err != nil {
 		return nil, err
 	}
-	fs, err := e.computeFeatures(ctx, p, types, attrs, cutoffs)
+	maxRows, err := optInt(p.opts, "max_rows", 1_000_000)
+	if err != nil {
+		return nil, err
+	}
+	// Above max_rows eligible rows, train on a deterministic sample (the
+	// same profiles and cutoffs for the same seed); only the sampled rows
+	// are ever built.
+	pickSample := func(snaps []*snapshotData, keys *features.Keys) [][]int32 {
+		eligible := 0
+		for _, sd := range snaps {
+			for _, ok := range sd.eligible {
+				if ok {
+					eligible++
+				}
+			}
+		}
+		keep := 1.0
+		if eligible > maxRows {
+			keep = float64(maxRows) / float64(eligible)
+		}
+		rows := make([][]int32, len(snaps))
+		for si, sd := range snaps {
+			rows[si] = []int32{}
+			for i, ok := range sd.eligible {
+				if ok && (keep >= 1 || unitHash(keys.String(int32(i)), sd.cutoff, int64(seed)) < keep) {
+					rows[si] = append(rows[si], int32(i))
+				}
+			}
+		}
+		return rows
+	}
+	fs, err := e.computeFeatures(ctx, p, types, attrs, cutoffs, pickSample)
 	if err != nil {
 		return nil, err
 	}
@@ -191,28 +222,14 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 	var sets [3]ml.Dataset
 	var ids [3][]string
 	var cuts [3][]int64
-	maxRows, err := optInt(p.opts, "max_rows", 1_000_000)
-	if err != nil {
-		return nil, err
-	}
-	eligible := 0
+	picked := 0
 	for _, sd := range fs.snaps {
-		for _, ok := range sd.eligible {
-			if ok {
-				eligible++
-			}
-		}
-	}
-	// Above max_rows eligible rows, train on a deterministic sample
-	// (the same profiles and cutoffs for the same seed).
-	keep := 1.0
-	if eligible > maxRows {
-		keep = float64(maxRows) / float64(eligible)
+		picked += len(sd.rows)
 	}
 	width := len(fs.columns)
 	for part, share := range []float64{0.7, 0.15, 0.15} {
-		n := int(float64(min(eligible, maxRows))*share*1.05) + 16
-		sets[part].X.Data = make([]float64, 0, n*width)
+		n := int(float64(picked)*share*1.05) + 16
+		sets[part].X = ml.Matrix{Cols: width, Data: make([]float64, 0, n*width)}
 		sets[part].Y = make([]float64, 0, n)
 	}
 	totalPos, totalNeg := 0, 0
@@ -220,30 +237,13 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		c := SnapshotCount{Cutoff: sd.cutoff}
-		for i, ok := range sd.eligible {
-			if !ok {
-				continue
-			}
-			y := sd.label[i]
-			if p.churn {
-				y = 1 - y
-			}
-			c.Eligible++
-			if y == 1 {
-				c.Positives++
-			} else {
-				c.Negatives++
-			}
-			id := fs.keys.String(int32(i))
-			if keep < 1 && unitHash(id, sd.cutoff, int64(seed)) >= keep {
-				continue
-			}
+		c := countSnapshot(p, sd)
+		for r, i := range sd.rows {
+			id := fs.keys.String(i)
 			part := split(id, int64(seed))
-			sets[part].X.Data = append(sets[part].X.Data, sd.X.Data[i*sd.X.Cols:(i+1)*sd.X.Cols]...)
+			sets[part].X.Data = append(sets[part].X.Data, sd.X.Data[r*width:(r+1)*width]...)
 			sets[part].X.Rows++
-			sets[part].X.Cols = sd.X.Cols
-			sets[part].Y = append(sets[part].Y, y)
+			sets[part].Y = append(sets[part].Y, outcome(p, sd.label[i]))
 			ids[part] = append(ids[part], id)
 			cuts[part] = append(cuts[part], sd.cutoff)
 		}
@@ -298,6 +298,32 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 	mf.TrainedAt = time.Now().UTC()
 	mf.TrainTimeMS = time.Since(start).Milliseconds()
 	return mf, nil
+}
+
+// outcome turns a label (a goal event in the window) into the predicted
+// outcome: the same for CONVERSION, its absence for CHURN.
+func outcome(p *prepared, label float64) float64 {
+	if p.churn {
+		return 1 - label
+	}
+	return label
+}
+
+// countSnapshot counts a snapshot's eligible profiles by outcome.
+func countSnapshot(p *prepared, sd *snapshotData) SnapshotCount {
+	c := SnapshotCount{Cutoff: sd.cutoff}
+	for i, ok := range sd.eligible {
+		if !ok {
+			continue
+		}
+		c.Eligible++
+		if outcome(p, sd.label[i]) == 1 {
+			c.Positives++
+		} else {
+			c.Negatives++
+		}
+	}
+	return c
 }
 
 // planCutoffs chooses the scoring cutoff (AS OF) and the training

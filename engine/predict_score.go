@@ -122,7 +122,7 @@ func (e *Engine) scorePrepared(ctx context.Context, p *prepared, mf *modelFile, 
 	if cutoff == 0 {
 		cutoff = defaultAsOf(maxTS)
 	}
-	fs, err := e.computeFeatures(ctx, p, mf.EventTypes, mf.Attrs, []int64{cutoff})
+	fs, err := e.computeFeatures(ctx, p, mf.EventTypes, mf.Attrs, []int64{cutoff}, pickEligible)
 	if err != nil {
 		return nil, err
 	}
@@ -130,20 +130,11 @@ func (e *Engine) scorePrepared(ctx context.Context, p *prepared, mf *modelFile, 
 		return nil, fmt.Errorf("model %s expects %d features, the data now gives %d; retrain it", mf.Name, len(mf.Columns), len(fs.columns))
 	}
 	sd := fs.snaps[0]
-	var idx []int32
-	for i, ok := range sd.eligible {
-		if ok {
-			idx = append(idx, int32(i))
-		}
-	}
-	s := &scored{mf: mf, cutoff: cutoff, ids: fs.keys.Vector(idx), X: ml.NewMatrix(len(idx), sd.X.Cols), maxTS: maxTS}
+	idx := sd.rows
+	s := &scored{mf: mf, cutoff: cutoff, ids: fs.keys.Vector(idx), X: sd.X, maxTS: maxTS}
 	s.outcome = make([]float64, len(idx))
 	for r, i := range idx {
-		copy(s.X.Data[r*s.X.Cols:(r+1)*s.X.Cols], sd.X.Data[int(i)*sd.X.Cols:(int(i)+1)*sd.X.Cols])
-		s.outcome[r] = sd.label[i]
-		if p.churn {
-			s.outcome[r] = 1 - s.outcome[r]
-		}
+		s.outcome[r] = outcome(p, sd.label[i])
 	}
 	if len(idx) > 0 {
 		s.prob = mf.model.Predict(s.X)

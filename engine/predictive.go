@@ -35,7 +35,7 @@ func (e *Engine) explainPredict(ctx context.Context, st ast.Stmt, params []any) 
 	if err != nil {
 		return nil, err
 	}
-	fs, err := e.computeFeatures(ctx, p, types, attrs, cutoffs)
+	fs, err := e.computeFeatures(ctx, p, types, attrs, cutoffs, pickNone)
 	if err != nil {
 		return nil, err
 	}
@@ -48,22 +48,7 @@ func (e *Engine) explainPredict(ctx context.Context, st ast.Stmt, params []any) 
 	add("├── events %d read, %d skipped without identity", fs.res.Events, fs.res.Skipped)
 	add("├── training snapshots")
 	for _, sd := range fs.snaps {
-		c := SnapshotCount{Cutoff: sd.cutoff}
-		for i, ok := range sd.eligible {
-			if !ok {
-				continue
-			}
-			c.Eligible++
-			y := sd.label[i]
-			if p.churn {
-				y = 1 - y
-			}
-			if y == 1 {
-				c.Positives++
-			} else {
-				c.Negatives++
-			}
-		}
+		c := countSnapshot(p, sd)
 		add("│   ├── features [%s, %s), labels [%s, %s): %d eligible, %d positive, %d negative",
 			expr.FormatTime(sd.cutoff-p.lookback), expr.FormatTime(sd.cutoff), expr.FormatTime(sd.cutoff), expr.FormatTime(sd.cutoff+p.window), c.Eligible, c.Positives, c.Negatives)
 	}

@@ -19,14 +19,20 @@ import (
 // Snapshot holds the feature rows of every profile at one cutoff.
 type Snapshot struct {
 	Cutoff int64
-	// X has one row per profile (Keys order) and Layout.Width() +
-	// Spec.Pad columns.
+	// X has Layout.Width() + Spec.Pad columns and one row per profile
+	// (Keys order), or, when Spec.Select chose rows, one row per entry
+	// of Rows.
 	X ml.Matrix
+	// Rows lists the profile index of each row of X when Spec.Select
+	// chose them; nil means every profile, in order.
+	Rows []int32
 	// Label is 1 when a goal event fell in [Cutoff, Cutoff+Window).
 	Label []float64
 	// Extra holds the Spec.Extra aggregates, Extra[a][profile]; NULL
 	// (no rows for SUM/AVG/MIN/MAX) is NaN.
 	Extra [][]float64
+
+	events, goals []uint32 // per profile: events and goal events in the lookback
 }
 
 // Result is the output of Build.
@@ -112,6 +118,7 @@ type builder struct {
 	vals   []sumN   // [p][snapshot][value column]
 	extras []sumN   // [p][snapshot][extra]
 	labels [][]float64
+	rowOf  [][]int32 // per snapshot: profile -> X row, -1 = not selected; nil = all
 }
 
 // pass1 is what the first pass keeps of one batch.
@@ -204,8 +211,34 @@ func Build(ctx context.Context, spec *Spec, batches []arrow.RecordBatch, keys *K
 	if err := b.second(ctx, p1, total, progress); err != nil {
 		return nil, err
 	}
-	b.finish()
+	b.summarize()
+	var rows [][]int32
+	if spec.Select != nil {
+		var err error
+		if rows, err = spec.Select(b.res); err != nil {
+			return nil, err
+		}
+		if err := checkRows(rows, b.nsnap, b.n); err != nil {
+			return nil, err
+		}
+	}
+	b.finish(rows)
 	return b.res, nil
+}
+
+// checkRows validates what Spec.Select returned.
+func checkRows(rows [][]int32, nsnap, n int) error {
+	if len(rows) != nsnap {
+		return fmt.Errorf("features: Select returned rows for %d snapshots, want %d", len(rows), nsnap)
+	}
+	for si, rs := range rows {
+		for i, p := range rs {
+			if p < 0 || int(p) >= n || (i > 0 && p <= rs[i-1]) {
+				return fmt.Errorf("features: Select's rows of snapshot %d are not ascending profile indexes below %d", si, n)
+			}
+		}
+	}
+	return nil
 }
 
 func satSub(a, b int64) int64 {
@@ -626,79 +659,26 @@ func (b *builder) extra(pl *payload, r int32, d int64, out []sumN) {
 
 // finish writes the feature matrices from the state, splitting the
 // profiles between the workers.
-func (b *builder) finish() {
+// summarize fills, for every profile of every snapshot, what Select and
+// the population rules read without the feature rows: the extra
+// aggregates and the event and goal counts in the lookback.
+func (b *builder) summarize() {
 	for _, s := range b.res.Snapshots {
-		s.X = ml.NewMatrix(b.n, b.width+b.spec.Pad)
 		for a := range s.Extra {
 			s.Extra[a] = make([]float64, b.n)
 		}
+		s.events = make([]uint32, b.n)
+		s.goals = make([]uint32, b.n)
 	}
-	parts := b.workers
-	if b.n < 4096 {
-		parts = 1
-	}
-	var wg sync.WaitGroup
-	for w := 0; w < parts; w++ {
-		lo, hi := b.n*w/parts, b.n*(w+1)/parts
-		if parts == 1 {
-			b.finishRange(lo, hi)
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			b.finishRange(lo, hi)
-		}()
-	}
-	wg.Wait()
-	b.ks, b.act, b.vals, b.extras = nil, nil, nil, nil
+	b.parallel(b.summarizeRange)
 }
 
-func (b *builder) finishRange(lo, hi int) {
-	S, nv, ne := b.nsnap, b.nval, b.nextra
-	l := b.layout
-	stride := b.width + b.spec.Pad
-	snaps := b.res.Snapshots
-	// Profile by profile, so that the state is read once, in order.
+func (b *builder) summarizeRange(lo, hi int) {
+	S, ne := b.nsnap, b.nextra
 	for p := lo; p < hi; p++ {
-		for k := 0; k < b.kinds; k++ {
-			sts := b.ks[(p*b.kinds+k)*S : (p*b.kinds+k+1)*S]
-			for si, s := range snaps {
-				st := &sts[si]
-				x := s.X.Data[p*stride+k*l.perKind : p*stride+(k+1)*l.perKind]
-				x[fCount7] = float64(st.c7)
-				x[fCount30] = float64(st.c30)
-				x[fCount90] = float64(st.c90)
-				x[fCountLB] = float64(st.cLB)
-				x[fTrend] = float64(2*int64(st.c30) - int64(st.c60))
-				if st.cLB == 0 {
-					x[fDaysLast] = math.NaN()
-					x[fDaysFirst] = math.NaN()
-					continue
-				}
-				x[fDaysLast] = float64(s.Cutoff-st.last) / float64(Day)
-				x[fDaysFirst] = float64(s.Cutoff-st.first) / float64(Day)
-			}
-		}
-		for si, s := range snaps {
-			row := s.X.Data[p*stride : (p+1)*stride]
-			for j := 0; j < nv; j++ {
-				sn := b.vals[(p*S+si)*nv+j]
-				off := l.valueOff + 2*j
-				row[off] = sn.v
-				if sn.n > 0 {
-					row[off+1] = sn.v / float64(sn.n)
-				} else {
-					row[off+1] = math.NaN()
-				}
-			}
-			a := b.act[(p*S+si)*b.astride : (p*S+si+1)*b.astride]
-			days := 0
-			for _, w := range a[1:] {
-				days += bits.OnesCount64(w)
-			}
-			row[l.overall] = float64(days)
-			row[l.overall+1] = float64(a[0])
+		for si, s := range b.res.Snapshots {
+			s.events[p] = uint32(b.act[(p*S+si)*b.astride])
+			s.goals[p] = b.ks[p*b.kinds*S+si].cLB // kind 0 is the goal
 			for e := 0; e < ne; e++ {
 				sn := b.extras[(p*S+si)*ne+e]
 				out := math.NaN()
@@ -717,13 +697,128 @@ func (b *builder) finishRange(lo, hi int) {
 	}
 }
 
+// parallel runs fn over the profiles in contiguous ranges, one per
+// worker.
+func (b *builder) parallel(fn func(lo, hi int)) {
+	parts := b.workers
+	if b.n < 4096 {
+		parts = 1
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < parts; w++ {
+		lo, hi := b.n*w/parts, b.n*(w+1)/parts
+		if parts == 1 {
+			fn(lo, hi)
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(lo, hi)
+		}()
+	}
+	wg.Wait()
+}
+
+// finish turns the state into the feature rows of the selected profiles
+// (rows[s], ascending profile indexes; nil rows: every profile) and drops
+// the state.
+func (b *builder) finish(rows [][]int32) {
+	b.rowOf = make([][]int32, b.nsnap)
+	for si, s := range b.res.Snapshots {
+		if rows == nil {
+			s.X = ml.NewMatrix(b.n, b.width+b.spec.Pad)
+			continue
+		}
+		s.Rows = rows[si]
+		s.X = ml.NewMatrix(len(s.Rows), b.width+b.spec.Pad)
+		rowOf := make([]int32, b.n)
+		for i := range rowOf {
+			rowOf[i] = -1
+		}
+		for r, p := range s.Rows {
+			rowOf[p] = int32(r)
+		}
+		b.rowOf[si] = rowOf
+	}
+	b.parallel(b.finishRange)
+	b.ks, b.act, b.vals, b.extras, b.rowOf = nil, nil, nil, nil, nil
+}
+
+func (b *builder) finishRange(lo, hi int) {
+	S, nv := b.nsnap, b.nval
+	l := b.layout
+	stride := b.width + b.spec.Pad
+	snaps := b.res.Snapshots
+	row := make([]int, S) // each snapshot's X row of profile p, or -1
+	// Profile by profile, so that the state is read once, in order.
+	for p := lo; p < hi; p++ {
+		some := false
+		for si := range snaps {
+			row[si] = p
+			if b.rowOf[si] != nil {
+				row[si] = int(b.rowOf[si][p])
+			}
+			some = some || row[si] >= 0
+		}
+		if !some {
+			continue
+		}
+		for k := 0; k < b.kinds; k++ {
+			sts := b.ks[(p*b.kinds+k)*S : (p*b.kinds+k+1)*S]
+			for si, s := range snaps {
+				if row[si] < 0 {
+					continue
+				}
+				st := &sts[si]
+				x := s.X.Data[row[si]*stride+k*l.perKind : row[si]*stride+(k+1)*l.perKind]
+				x[fCount7] = float64(st.c7)
+				x[fCount30] = float64(st.c30)
+				x[fCount90] = float64(st.c90)
+				x[fCountLB] = float64(st.cLB)
+				x[fTrend] = float64(2*int64(st.c30) - int64(st.c60))
+				if st.cLB == 0 {
+					x[fDaysLast] = math.NaN()
+					x[fDaysFirst] = math.NaN()
+					continue
+				}
+				x[fDaysLast] = float64(s.Cutoff-st.last) / float64(Day)
+				x[fDaysFirst] = float64(s.Cutoff-st.first) / float64(Day)
+			}
+		}
+		for si, s := range snaps {
+			if row[si] < 0 {
+				continue
+			}
+			x := s.X.Data[row[si]*stride : (row[si]+1)*stride]
+			for j := 0; j < nv; j++ {
+				sn := b.vals[(p*S+si)*nv+j]
+				off := l.valueOff + 2*j
+				x[off] = sn.v
+				if sn.n > 0 {
+					x[off+1] = sn.v / float64(sn.n)
+				} else {
+					x[off+1] = math.NaN()
+				}
+			}
+			a := b.act[(p*S+si)*b.astride : (p*S+si+1)*b.astride]
+			days := 0
+			for _, w := range a[1:] {
+				days += bits.OnesCount64(w)
+			}
+			x[l.overall] = float64(days)
+			x[l.overall+1] = float64(a[0])
+		}
+	}
+}
+
 // GoalCount is profile p's number of goal events in the lookback before
 // the snapshot's cutoff.
 func (l *Layout) GoalCount(s *Snapshot, p int) float64 {
-	return s.X.Data[p*s.X.Cols+fCountLB]
+	return float64(s.goals[p])
 }
 
 // EventCount is profile p's number of events in the lookback.
 func (l *Layout) EventCount(s *Snapshot, p int) float64 {
-	return s.X.Data[p*s.X.Cols+l.overall+1]
+	return float64(s.events[p])
 }

@@ -642,3 +642,83 @@ func TestBuildPad(t *testing.T) {
 		t.Error("negative Pad accepted")
 	}
 }
+
+// Select sees every profile's counts, labels and extras before any row is
+// built, and the rows it picks equal those of a full build.
+func TestBuildSelect(t *testing.T) {
+	evs := []ev{
+		{id: 1, ts: bT - 10*Day, typ: "purchase", val: 1},
+		{id: 2, ts: bT - 3*Day, typ: "view"},
+		{id: 2, ts: bT - 2*Day, typ: "purchase", val: 4},
+		{id: 3, ts: bT + 5*Day, typ: "purchase", val: 2},
+		{id: 4, ts: bT - 40*Day, typ: "view"},
+	}
+	cut := []int64{bT, bT + 10*Day}
+	full := build(t, boundarySpec(t), evs, 4, nil, cut)
+	spec := boundarySpec(t)
+	spec.Pad = 1
+	var seen [][2]float64
+	spec.Select = func(res *Result) ([][]int32, error) {
+		rows := make([][]int32, len(res.Snapshots))
+		for si, s := range res.Snapshots {
+			if s.X.Rows != 0 {
+				t.Error("Select called after the rows were built")
+			}
+			for p := range s.Label {
+				seen = append(seen, [2]float64{res.Layout.EventCount(s, p), res.Layout.GoalCount(s, p)})
+				if res.Layout.GoalCount(s, p) > 0 { // buyers only
+					rows[si] = append(rows[si], int32(p))
+				}
+			}
+		}
+		return rows, nil
+	}
+	sel := build(t, spec, evs, 4, nil, cut)
+	w := full.Layout.Width()
+	for si, s := range sel.Snapshots {
+		f := full.Snapshots[si]
+		var want []int32
+		for p := 0; p < f.X.Rows; p++ {
+			if seen[si*len(f.Label)+p] != [2]float64{full.Layout.EventCount(f, p), full.Layout.GoalCount(f, p)} {
+				t.Errorf("cutoff %d profile %d: Select saw other counts than the full build has", si, p)
+			}
+			if full.Layout.GoalCount(f, p) > 0 {
+				want = append(want, int32(p))
+			}
+		}
+		if len(want) == 0 || !equalInt32(s.Rows, want) || s.X.Rows != len(want) || s.X.Cols != w+1 {
+			t.Fatalf("cutoff %d: rows %v (%dx%d), want %v", si, s.Rows, s.X.Rows, s.X.Cols, want)
+		}
+		for r, p := range s.Rows {
+			for j := 0; j < w; j++ {
+				a, b := s.X.At(r, j), f.X.At(int(p), j)
+				if a != b && !(math.IsNaN(a) && math.IsNaN(b)) {
+					t.Errorf("cutoff %d profile %d col %d: %v, want %v", si, p, j, a, b)
+				}
+			}
+		}
+	}
+	for _, bad := range [][][]int32{{{0}}, {{1, 0}, {}}, {{0}, {9}}, {{-1}, {}}} {
+		spec.Select = func(*Result) ([][]int32, error) { return bad, nil }
+		if _, err := Build(context.Background(), spec, nil, fixedKeys(true, 1, 2), cut, nil); err == nil {
+			t.Errorf("Select returning %v accepted", bad)
+		}
+	}
+	stop := errors.New("stop")
+	spec.Select = func(*Result) ([][]int32, error) { return nil, stop }
+	if _, err := Build(context.Background(), spec, nil, fixedKeys(true, 1, 2), cut, nil); !errors.Is(err, stop) {
+		t.Errorf("Select's error: got %v", err)
+	}
+}
+
+func equalInt32(a, b []int32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -46,6 +46,14 @@ type Spec struct {
 	// user features and profile attributes there) instead of copying
 	// the matrix into a wider one.
 	Pad int
+	// Select, when set, is called once the events are accumulated, with
+	// the Result whose snapshots hold Label, Extra and the lookback
+	// counts (Layout.EventCount, GoalCount) of every profile but no X
+	// yet. It returns, per snapshot, the ascending profile indexes whose
+	// feature rows to build (Snapshot.Rows); other rows are never
+	// materialised, which is what keeps a large population's training
+	// sample and scoring in memory. An error stops Build.
+	Select func(res *Result) ([][]int32, error)
 }
 
 // Layout names the columns of the automatic feature matrix.
