@@ -17,7 +17,18 @@
 // Metrics: cai's are EVALUATE's; the peers' test probabilities are
 // re-scored here with the same code (ml.Evaluate) and checked against
 // scikit-learn's. Train time: cai's DESCRIBE MODEL fit_time (ml.Train:
-// preprocessing, epochs, calibration); the peers' fit calls only.
+// preprocessing, epochs, calibration); the peers' fit calls only. cai's
+// CPU time is the median of -refits calls of ml.Train on the exported
+// matrix (with PREDICT's options and the statement's seed; the column
+// kinds are inferred from the feature names, and the refits' test AUC
+// should equal EVALUATE's).
+//
+// For iterating on ml.Train alone, on a matrix kept with -keep:
+//
+//	go run ./cmd/quality -fit /tmp/q/cdnow_features.csv -runs 5 -v
+//	go run ./cmd/quality -fit /tmp/q/gen_features.csv -seed 3 -cpuprofile gen.prof
+//
+// -no-peers skips the python peers.
 package main
 
 import (
@@ -55,6 +66,19 @@ var (
 	flagCDNOW    = flag.String("cdnow", "", "CDNOW csv (default: ../examples/data/cdnow/cdnow_master.csv)")
 	flagKeep     = flag.String("keep", "", "directory for the generated data and feature CSVs (default: a temp dir, removed)")
 	flagFeatures = flag.String("features", "", "only run the peers on this exported feature CSV (no cai)")
+	flagNoPeers  = flag.Bool("no-peers", false, "train and evaluate cai only (no python)")
+	flagRefits   = flag.Int("refits", 3, "after CREATE MODEL, time ml.Train this many times on the exported matrix for cai's CPU time (0: skip)")
+	flagFit      = flag.String("fit", "", "only time ml.Train (no engine, no peers) on this exported feature CSV")
+	flagRuns     = flag.Int("runs", 3, "with -fit: number of fits")
+	flagSeed     = flag.Int64("seed", 7, "with -fit: training seed (the statements use 7 for cdnow, 3 for gen)")
+	flagL2       = flag.Float64("l2", 0.001, "with -fit: weight decay (PREDICT's default 1e-3)")
+	flagBatch    = flag.Int("batch", 0, "with -fit: batch size (0: ml's default)")
+	flagLR       = flag.Float64("lr", 0, "with -fit: learning rate (0: ml's default)")
+	flagPatience = flag.Int("patience", 0, "with -fit: early-stopping patience (0: ml's default)")
+	flagTol      = flag.Float64("tol", 0, "with -fit: early-stopping tolerance (0: ml's default)")
+	flagEpochs   = flag.Int("epochs", 0, "with -fit: maximum epochs (0: ml's default)")
+	flagVerbose  = flag.Bool("v", false, "with -fit: print every epoch")
+	flagProfile  = flag.String("cpuprofile", "", "with -fit: write a CPU profile of the fits here")
 )
 
 // row is one line of a result table.
@@ -63,6 +87,7 @@ type row struct {
 	AUC, PRAUC   float64
 	LogLoss      float64
 	TrainSeconds float64
+	CPUSeconds   float64 // NaN: not measured
 }
 
 // peerLine is a JSON line printed by peers.py.
@@ -104,6 +129,17 @@ func main() {
 	fmt.Printf("go %s, GOOS/GOARCH %s/%s, NumCPU %d, GOMAXPROCS %d\n\n", runtime.Version(), runtime.GOOS, runtime.GOARCH,
 		runtime.NumCPU(), runtime.GOMAXPROCS(0))
 
+	if *flagFit != "" {
+		opt := ml.Options{Seed: *flagSeed, L2: *flagL2, BatchSize: *flagBatch, LearningRate: *flagLR, Patience: *flagPatience, Epochs: *flagEpochs, Tolerance: *flagTol}
+		if *flagVerbose {
+			opt.Progress = func(s ml.EpochStats) {
+				fmt.Printf("  epoch %2d  train %.5f  val %.5f  %v  %.2fs\n", s.Epoch, s.TrainLoss, s.ValLoss, s.Best, s.Elapsed.Seconds())
+			}
+		}
+		_, _, err := fitOnly(*flagFit, *flagRuns, opt, *flagProfile)
+		check(err)
+		return
+	}
 	if *flagFeatures != "" {
 		m, err := readMatrix(*flagFeatures)
 		check(err)
@@ -138,7 +174,7 @@ func main() {
 			setup := fmt.Sprintf("CREATE TABLE purchases FROM %s", quote(path))
 			model := fmt.Sprintf("CREATE MODEL churn AS PREDICT CHURN FOR EACH customer_id FROM purchases "+
 				"GOAL amount > 0 WITHIN 90 DAYS AS OF '1998-03-31' WITH (seed = 7, export = %s)", quote(feat))
-			runDataset(ctx, "CDNOW churn (90 days, AS OF 1998-03-31)", setup, model, "churn", feat, peers)
+			runDataset(ctx, "CDNOW churn (90 days, AS OF 1998-03-31)", setup, model, "churn", feat, peers, 7)
 		case "gen":
 			gdir := filepath.Join(dir, "gen")
 			cfg := gen.Config{Profiles: *flagProfiles, Seed: 1, Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Days: 365}
@@ -153,7 +189,7 @@ func main() {
 				"GOAL event_type = 'purchase' WITHIN 30 DAYS LOOKBACK 180 DAYS AS OF '2024-12-01' "+
 				"WITH (seed = 3, export = %s)", quote(feat))
 			runDataset(ctx, fmt.Sprintf("Generated conversion (%d profiles, 30 days, AS OF 2024-12-01)", cfg.Profiles),
-				setup, model, "buy", feat, peers)
+				setup, model, "buy", feat, peers, 3)
 		case "":
 		default:
 			log.Fatalf("unknown dataset %q (want cdnow, gen)", ds)
@@ -163,7 +199,7 @@ func main() {
 
 // runDataset trains cai (which exports the matrix), then the peers on the
 // exported matrix, and prints the table.
-func runDataset(ctx context.Context, title, setup, model, name, feat, peers string) {
+func runDataset(ctx context.Context, title, setup, model, name, feat, peers string, seed int64) {
 	fmt.Printf("== %s\n", title)
 	fmt.Printf("load average at start: %s\n", loadavg())
 	defer func() { fmt.Printf("load average at end: %s\n\n", loadavg()) }()
@@ -199,23 +235,43 @@ func runDataset(ctx context.Context, title, setup, model, name, feat, peers stri
 	fmt.Printf("EVALUATE test rows = exported test rows: %d (%d positive)\n", m.Rows["test"], m.Positives["test"])
 
 	rows := []row{{Model: "cai (Gorgonia MLP)", AUC: ev["auc"], PRAUC: ev["pr_auc"], LogLoss: ev["log_loss"],
-		TrainSeconds: fit.Seconds()}}
+		TrainSeconds: fit.Seconds(), CPUSeconds: math.NaN()}}
+	refit := ""
+	if *flagRefits > 0 {
+		// DESCRIBE MODEL gives the fit's wall time only; refitting on the
+		// exported matrix gives its CPU time too.
+		fmt.Printf("cai ml.Train refits on the exported matrix (PREDICT's options, seed %d):\n", seed)
+		wall, cpu, err := fitOnly(feat, *flagRefits, ml.Options{Seed: seed, L2: 0.001}, "")
+		check(err)
+		rows[0].CPUSeconds = cpu
+		refit = fmt.Sprintf("cai train CPU time: median of %d refits of ml.Train on the exported matrix (their median wall time %.2f s).", *flagRefits, wall)
+	}
+	if *flagNoPeers {
+		printTable(title, m, rows, refit)
+		return
+	}
 	pr, err := runPeers(peers, feat, m)
 	check(err)
 	rows = append(rows, pr...)
 
-	var xgbAUC = math.NaN()
+	xgb := row{AUC: math.NaN(), TrainSeconds: math.NaN()}
 	for _, r := range pr {
 		if r.Model == peerNames["xgboost"] {
-			xgbAUC = r.AUC
+			xgb = r
 		}
 	}
+	xgbAUC := xgb.AUC
 	d := rows[0].AUC - xgbAUC
 	verdict := "met"
 	if !(d >= -0.005) {
 		verdict = "not met"
 	}
-	printTable(title, m, rows, fmt.Sprintf("cai AUC - xgboost AUC = %+.4f (target ≥ -0.005): %s", d, verdict))
+	last := fmt.Sprintf("cai AUC - xgboost AUC = %+.4f (target ≥ -0.005): %s. Train wall time cai / xgboost = %.2f.",
+		d, verdict, rows[0].TrainSeconds/xgb.TrainSeconds)
+	if refit != "" {
+		last += "\n" + refit
+	}
+	printTable(title, m, rows, last)
 }
 
 // runPeers runs peers.py on the feature CSV and re-scores its test
@@ -272,7 +328,8 @@ func runPeers(peers, feat string, m *matrix) ([]row, error) {
 		if name == "" {
 			name = pl.Model
 		}
-		rows = append(rows, row{Model: name, AUC: ev.AUC, PRAUC: ev.PRAUC, LogLoss: ev.LogLoss, TrainSeconds: pl.TrainSeconds})
+		rows = append(rows, row{Model: name, AUC: ev.AUC, PRAUC: ev.PRAUC, LogLoss: ev.LogLoss,
+			TrainSeconds: pl.TrainSeconds, CPUSeconds: pl.CPUSeconds})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
@@ -288,10 +345,14 @@ func printTable(title string, m *matrix, rows []row, last string) {
 	fmt.Printf("Rows: train %d (%d positive), validation %d (%d positive), test %d (%d positive); %d features.\n\n",
 		m.Rows["train"], m.Positives["train"], m.Rows["validation"], m.Positives["validation"],
 		m.Rows["test"], m.Positives["test"], m.Features)
-	fmt.Println("| model | test AUC | PR-AUC | log loss | train time (s) |")
-	fmt.Println("|---|---:|---:|---:|---:|")
+	fmt.Println("| model | test AUC | PR-AUC | log loss | train wall (s) | train CPU (s) |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
-		fmt.Printf("| %s | %.4f | %.4f | %.4f | %.2f |\n", r.Model, r.AUC, r.PRAUC, r.LogLoss, r.TrainSeconds)
+		cpu := "-"
+		if !math.IsNaN(r.CPUSeconds) {
+			cpu = fmt.Sprintf("%.2f", r.CPUSeconds)
+		}
+		fmt.Printf("| %s | %.4f | %.4f | %.4f | %.2f | %s |\n", r.Model, r.AUC, r.PRAUC, r.LogLoss, r.TrainSeconds, cpu)
 	}
 	if last != "" {
 		fmt.Printf("\n%s\n", last)
