@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/cai-dev/cai/expr"
 	"github.com/cai-dev/cai/ml"
@@ -96,7 +95,8 @@ func bucketFactors(s *scored, top int) []bucketInsight {
 		}
 		out[bucketOf[i]].Profiles++
 	}
-	members := groupColumns(mf)
+	plan := newFactorPlan(mf)
+	fb := plan.newBuffer()
 	attr := mf.model.Attribute(s.X, mf.model.Reference(), 0)
 	type acc struct {
 		profiles int
@@ -111,7 +111,7 @@ func bucketFactors(s *scored, top int) []bucketInsight {
 	for i := 0; i < n; i++ {
 		x := s.X.Data[i*cols : (i+1)*cols]
 		a := attr.Data[i*attr.Cols : (i+1)*attr.Cols]
-		for _, f := range profileFactors(mf, x, a, nfactors) {
+		for _, f := range plan.profile(x, a, nfactors, fb) {
 			m := accs[bucketOf[i]]
 			c := m[f.code]
 			if c == nil {
@@ -120,7 +120,7 @@ func bucketFactors(s *scored, top int) []bucketInsight {
 			}
 			c.profiles++
 			c.impact += f.impact
-			c.reps[representative(mf, members[f.code], x, a)]++
+			c.reps[f.col]++
 		}
 	}
 	for k := range out {
@@ -154,33 +154,6 @@ func bucketFactors(s *scored, top int) []bucketInsight {
 		out[k].Factors = fs
 	}
 	return out
-}
-
-// groupColumns lists the input columns of each factor.
-func groupColumns(mf *modelFile) map[string][]int {
-	m := map[string][]int{}
-	for j, c := range mf.Columns {
-		m[c.Group] = append(m[c.Group], j)
-	}
-	return m
-}
-
-// representative is the column that stands for a factor in one profile,
-// chosen as profileFactors does: the profile's own level of a category,
-// otherwise the column with the largest |attribution|.
-func representative(mf *modelFile, cols []int, x, attr []float64) int {
-	best, bestAbs := -1, -1.0
-	for _, j := range cols {
-		a := math.Abs(attr[j])
-		c := mf.Columns[j]
-		if c.Kind == ml.KindBinary && strings.Contains(c.Name, "=") && x[j] == 1 {
-			a = math.Inf(1)
-		}
-		if best < 0 || a > bestAbs {
-			best, bestAbs = j, a
-		}
-	}
-	return best
 }
 
 // modalColumn is the most frequent representative column (lowest index on

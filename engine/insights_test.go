@@ -154,3 +154,12 @@ func TestColumnTypical(t *testing.T) {
 		t.Errorf("all missing %v", got)
 	}
 }
+
+// groupColumns lists the input columns of each factor.
+func groupColumns(mf *modelFile) map[string][]int {
+	m := map[string][]int{}
+	for j, c := range mf.Columns {
+		m[c.Group] = append(m[c.Group], j)
+	}
+	return m
+}

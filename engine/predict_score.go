@@ -222,14 +222,16 @@ func (s *scored) record(mem memory.Allocator, nfactors int) (arrow.RecordBatch, 
 	var perRow [][]factor
 	if nfactors > 0 && n > 0 {
 		perRow = make([][]factor, n)
+		plan := newFactorPlan(mf)
 		workers := min(runtime.GOMAXPROCS(0), 8)
 		var wg sync.WaitGroup
 		for w := 0; w < workers; w++ {
 			wg.Add(1)
 			go func(w int) {
 				defer wg.Done()
+				fb := plan.newBuffer()
 				for i := w; i < n; i += workers {
-					perRow[i] = profileFactors(mf, s.X.Data[i*s.X.Cols:(i+1)*s.X.Cols], attr.Data[i*attr.Cols:(i+1)*attr.Cols], nfactors)
+					perRow[i] = plan.profile(s.X.Data[i*s.X.Cols:(i+1)*s.X.Cols], attr.Data[i*attr.Cols:(i+1)*attr.Cols], nfactors, fb)
 				}
 			}(w)
 		}
@@ -256,60 +258,6 @@ func (s *scored) record(mem memory.Allocator, nfactors int) (arrow.RecordBatch, 
 		}
 	}()
 	return array.NewRecordBatch(schema, cols, int64(n)), nil
-}
-
-// factor is one rolled-up influential factor of a profile.
-type factor struct {
-	code           string
-	text           string
-	value, typical float64
-	impact         float64
-}
-
-// profileFactors rolls attributions up to groups and phrases the top ones
-// that push toward the predicted outcome.
-func profileFactors(mf *modelFile, x, attr []float64, n int) []factor {
-	type group struct {
-		impact float64
-		rep    int
-		repAbs float64
-	}
-	groups := map[string]*group{}
-	var order []string
-	for j, c := range mf.Columns {
-		g := groups[c.Group]
-		if g == nil {
-			g = &group{rep: j, repAbs: -1}
-			groups[c.Group] = g
-			order = append(order, c.Group)
-		}
-		g.impact += attr[j]
-		a := math.Abs(attr[j])
-		if c.Kind == ml.KindBinary && strings.Contains(c.Name, "=") {
-			if x[j] == 1 {
-				a = math.Inf(1) // the profile's own level represents it
-			}
-		}
-		if a > g.repAbs {
-			g.rep, g.repAbs = j, a
-		}
-	}
-	var out []factor
-	for _, code := range order {
-		g := groups[code]
-		if g.impact <= 0 || math.IsNaN(g.impact) {
-			continue
-		}
-		j := g.rep
-		f := factor{code: code, value: x[j], typical: mf.Typical[j], impact: g.impact}
-		f.text = factorText(mf.Columns[j], mf.Describe[j], f.value, f.typical)
-		out = append(out, f)
-	}
-	sort.SliceStable(out, func(a, b int) bool { return out[a].impact > out[b].impact })
-	if len(out) > n {
-		out = out[:n]
-	}
-	return out
 }
 
 func factorText(c ml.Column, desc string, v, typical float64) string {
