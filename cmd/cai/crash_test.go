@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -75,12 +76,16 @@ func TestCrashSafety(t *testing.T) {
 	}
 	seen := map[string]int{}
 	for trial := 0; trial < trials; trial++ {
+		started := time.Now()
 		cmd := exec.Command(os.Args[0], "--db", db, "run", script)
 		cmd.Env = append(os.Environ(), "CAI_CRASH_CHILD=1")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(30+rng.Intn(400)) * time.Millisecond)
+		// Kill at a random moment once the child writes (on a loaded
+		// machine it may take longer than any fixed delay to start).
+		waitForWrite(db, started, 5*time.Second)
+		time.Sleep(time.Duration(rng.Intn(400)) * time.Millisecond)
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
 		for k, v := range checkDB(t, db, trial) {
@@ -159,4 +164,24 @@ func checkDB(t *testing.T, dir string, trial int) map[string]int {
 		found["model"]++
 	}
 	return found
+}
+
+// waitForWrite waits until a file under dir changes after since, or
+// timeout passes.
+func waitForWrite(dir string, since time.Time, timeout time.Duration) {
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		written := false
+		_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+			if err == nil {
+				if info, err := d.Info(); err == nil && info.ModTime().After(since) {
+					written = true
+					return filepath.SkipAll
+				}
+			}
+			return nil
+		})
+		if written {
+			return
+		}
+	}
 }
