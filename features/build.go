@@ -67,10 +67,20 @@ type Result struct {
 
 // kstate is one tracked kind of one profile at one cutoff: event counts
 // by window (d is cutoff - ts, in (0, lookback]) and first/last times.
+//
+// Times are kept in 32 bits as whole seconds since the builder's base (lo
+// rounded down to a second), so the state is 28 bytes instead of 40: at a
+// million profiles x 12 kinds x 4 cutoffs that is 0.6 GB less. Day gaps
+// are therefore exact for timestamps in whole seconds and truncate
+// sub-second parts.
 type kstate struct {
 	c7, c30, c60, c90, cLB uint32 // d <= 7, 30, 60, 90 days, lookback
-	last, first            int64  // valid when cLB > 0
+	last, first            uint32 // ticks since base; valid when cLB > 0
 }
+
+// second is the kstate time unit, unless the windows span more than
+// 2^32 seconds (136 years); then Build uses a coarser tick.
+const second = int64(1_000_000)
 
 // sumN is a sum (or min/max) and the number of rows in it.
 type sumN struct {
@@ -104,6 +114,8 @@ type builder struct {
 	workers int
 	cutoffs []int64
 	lo, hi  int64 // rows with ts < lo or ts >= hi reach no snapshot
+	base    int64 // kstate times are (ts - base) / tick
+	tick    int64
 
 	types    *typeTable
 	kindOf   []int32 // type code -> tracked kind (0: none)
@@ -170,6 +182,13 @@ func Build(ctx context.Context, spec *Spec, batches []arrow.RecordBatch, keys *K
 		b.lo = min(b.lo, satSub(c, spec.Lookback))
 		b.hi = max(b.hi, satAdd(c, spec.Window))
 	}
+	b.base, b.tick = b.lo, second
+	if b.hi > b.lo {
+		b.base = b.lo - ((b.lo%second)+second)%second // down to a whole second
+		if span := uint64(b.hi - b.base); span/uint64(second) >= math.MaxUint32 {
+			b.tick = int64(span/math.MaxUint32) + 1
+		}
+	}
 	b.setupTypes()
 	for _, agg := range spec.Extra {
 		op := opCount
@@ -225,6 +244,9 @@ func Build(ctx context.Context, spec *Spec, batches []arrow.RecordBatch, keys *K
 	b.finish(rows)
 	return b.res, nil
 }
+
+// time turns kstate ticks back into a timestamp (the start of the tick).
+func (b *builder) time(tick uint32) int64 { return b.base + int64(tick)*b.tick }
 
 // checkRows validates what Spec.Select returned.
 func checkRows(rows [][]int32, nsnap, n int) error {
@@ -351,11 +373,15 @@ func (b *builder) alloc(n int) {
 // second is pass 2: evaluate per batch, accumulate in the workers.
 func (b *builder) second(ctx context.Context, p1 []*pass1, total int64, progress func(done, total int64)) error {
 	var done int64
+	// p1[i] is dropped once handed on, so each batch's row lists go as
+	// soon as the workers are done with them (they add up to ~10 bytes an
+	// event, more than the per-profile state on long histories).
 	if b.workers == 1 {
-		for _, p := range p1 {
+		for i, p := range p1 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			p1[i] = nil
 			pl, err := b.evaluate(p)
 			if err != nil {
 				return err
@@ -390,10 +416,11 @@ func (b *builder) second(ctx context.Context, p1 []*pass1, total int64, progress
 		}
 	}
 	var err error
-	for _, p := range p1 {
+	for i, p := range p1 {
 		if err = ctx.Err(); err != nil {
 			break
 		}
+		p1[i] = nil
 		var pl *payload
 		if pl, err = b.evaluate(p); err != nil {
 			break
@@ -545,6 +572,12 @@ func (b *builder) accumulate(pl *payload, w int) {
 		}
 		p := int(pid[r])
 		t := ts[r]
+		var tick uint32 // rows here have t >= lo >= base
+		if b.tick == second {
+			tick = uint32(uint64(t-b.base) / uint64(second)) // a multiply, not a divide
+		} else {
+			tick = uint32(uint64(t-b.base) / uint64(b.tick))
+		}
 		kind := 0
 		var isGoal bool
 		if pl.typ != nil {
@@ -580,7 +613,7 @@ func (b *builder) accumulate(pl *payload, w int) {
 				continue
 			}
 			if isGoal {
-				count(&ks[kb+si], d, t)
+				count(&ks[kb+si], d, tick)
 				if nval > 0 {
 					vb := (p*S + si) * nval
 					for j, vs := range pl.vals {
@@ -593,7 +626,7 @@ func (b *builder) accumulate(pl *payload, w int) {
 				}
 			}
 			if kind > 0 {
-				count(&ks[kb+kind*S+si], d, t)
+				count(&ks[kb+kind*S+si], d, tick)
 			}
 			a := act[ab+si*astride : ab+(si+1)*astride]
 			a[0]++
@@ -613,7 +646,7 @@ const prefetch = 6
 var sinkHole atomic.Uint64
 
 // count adds an event at distance d before the cutoff to a kind's counts.
-func count(k *kstate, d, ts int64) {
+func count(k *kstate, d int64, ts uint32) {
 	if k.cLB == 0 {
 		k.last, k.first = ts, ts
 	} else {
@@ -782,8 +815,8 @@ func (b *builder) finishRange(lo, hi int) {
 					x[fDaysFirst] = math.NaN()
 					continue
 				}
-				x[fDaysLast] = float64(s.Cutoff-st.last) / float64(Day)
-				x[fDaysFirst] = float64(s.Cutoff-st.first) / float64(Day)
+				x[fDaysLast] = float64(s.Cutoff-b.time(st.last)) / float64(Day)
+				x[fDaysFirst] = float64(s.Cutoff-b.time(st.first)) / float64(Day)
 			}
 		}
 		for si, s := range snaps {

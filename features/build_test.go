@@ -25,8 +25,8 @@ import (
 //   - The 7/30/90-day counts use d <= n days, i.e. [T-n days, T): an event
 //     exactly n days before T is in the n-day count.
 //   - trend_30d = count in [T-30d, T) - count in [T-60d, T-30d).
-//   - days_since_last/first = (T - ts) / 1 day, fractional; NaN without
-//     events of that kind.
+//   - days_since_last/first = (T - ts) / 1 day, fractional, with ts
+//     truncated to its whole second; NaN without events of that kind.
 //   - active_days counts distinct 24-hour buckets (d-1)/day counted back
 //     from T: calendar days only when T is at midnight.
 //   - Extra aggregates use d <= Over, restricted to the lookback (an Over
@@ -124,8 +124,10 @@ func TestBuildWindowBoundaries(t *testing.T) {
 				want[k+"_count_lookback"] = tc.lb
 				want[k+"_trend_30d"] = tc.trend
 				if in {
-					want[k+"_days_since_last"] = float64(-tc.off) / float64(Day)
-					want[k+"_days_since_first"] = float64(-tc.off) / float64(Day)
+					// times are kept to the second (floor)
+					gap := float64(bT-floorSecond(bT+tc.off)) / float64(Day)
+					want[k+"_days_since_last"] = gap
+					want[k+"_days_since_first"] = gap
 				} else {
 					want[k+"_days_since_last"] = math.NaN()
 					want[k+"_days_since_first"] = math.NaN()
@@ -721,4 +723,25 @@ func equalInt32(a, b []int32) bool {
 		}
 	}
 	return true
+}
+
+// Windows longer than 32-bit seconds (136 years) still work, with a
+// coarser time resolution for the day gaps.
+func TestBuildVeryLongLookback(t *testing.T) {
+	spec := boundarySpec(t)
+	spec.Lookback = 300 * 365 * Day
+	evs := []ev{
+		{id: 1, ts: bT - 250*365*Day, typ: "purchase", val: 1},
+		{id: 1, ts: bT - Day, typ: "purchase", val: 1},
+	}
+	res := build(t, spec, evs, 1, nil, []int64{bT})
+	if got := value(t, res, 0, "1", "goal_count_lookback"); got != 2 {
+		t.Fatalf("lookback count %v, want 2", got)
+	}
+	tick := float64(300*365*Day+spec.Window) / math.MaxUint32 / float64(Day) // days per tick, about
+	for name, want := range map[string]float64{"goal_days_since_last": 1, "goal_days_since_first": 250 * 365} {
+		if got := value(t, res, 0, "1", name); got < want || got > want+2*tick {
+			t.Errorf("%s = %v, want %v (+ at most %.2g)", name, got, want, 2*tick)
+		}
+	}
 }

@@ -291,8 +291,8 @@ func oracle(spec *Spec, l *Layout, idx map[string]int, evs []ev, id int64, T int
 		if k > 0 {
 			code = Code(code)
 		}
-		x[ci(code+"_days_since_last")] = float64(T-last[k]) / float64(Day)
-		x[ci(code+"_days_since_first")] = float64(T-first[k]) / float64(Day)
+		x[ci(code+"_days_since_last")] = float64(T-floorSecond(last[k])) / float64(Day)
+		x[ci(code+"_days_since_first")] = float64(T-floorSecond(first[k])) / float64(Day)
 	}
 	x[ci("goal_value_sum")] = vsum
 	if vn > 0 {

@@ -290,8 +290,8 @@ func (b *refBuilder) finish() {
 					s.X.Data[base+fDaysFirst] = math.NaN()
 					continue
 				}
-				s.X.Data[base+fDaysLast] = float64(s.Cutoff-last) / float64(Day)
-				s.X.Data[base+fDaysFirst] = float64(s.Cutoff-first) / float64(Day)
+				s.X.Data[base+fDaysLast] = float64(s.Cutoff-floorSecond(last)) / float64(Day)
+				s.X.Data[base+fDaysFirst] = float64(s.Cutoff-floorSecond(first)) / float64(Day)
 			}
 			for j := 0; j < nv; j++ {
 				off := row + b.layout.valueOff + 2*j
@@ -472,3 +472,7 @@ func compareResults(t *testing.T, got, want *Result) {
 		t.Fatal("all features zero")
 	}
 }
+
+// floorSecond truncates a timestamp to its whole second (toward the past):
+// day gaps are measured between whole seconds.
+func floorSecond(ts int64) int64 { return ts - ((ts%second)+second)%second }
