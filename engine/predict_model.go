@@ -448,6 +448,12 @@ func mlOptions(opts map[string]string) (ml.Options, error) {
 	if o.Patience, err = optInt(opts, "patience", 0); err != nil {
 		return o, err
 	}
+	if o.Tolerance, err = optFloat(opts, "tolerance", 0); err != nil {
+		return o, err
+	}
+	if _, ok := opts["tolerance"]; ok && o.Tolerance == 0 {
+		o.Tolerance = -1 // an explicit 0: any decrease counts (ml's 0 means its default)
+	}
 	seed, err := optInt(opts, "seed", 42)
 	if err != nil {
 		return o, err

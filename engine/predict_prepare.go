@@ -469,6 +469,7 @@ var predictOptions = map[string]optionRange{
 	"learning_rate": {isFloat: true, min: 1e-9, max: 10, doc: "Adam step size"},
 	"lr":            {isFloat: true, min: 1e-9, max: 10, doc: "Adam step size"},
 	"l2":            {isFloat: true, min: 0, max: 100, doc: "weight decay"},
+	"tolerance":     {isFloat: true, min: 0, max: 1, doc: "relative validation-loss decrease that counts as an improvement"},
 }
 
 var otherOptions = []string{"hidden", "calibration", "export"}
