@@ -95,9 +95,6 @@ func bucketFactors(s *scored, top int) []bucketInsight {
 		}
 		out[bucketOf[i]].Profiles++
 	}
-	plan := newFactorPlan(mf)
-	fb := plan.newBuffer()
-	attr := mf.model.Attribute(s.X, mf.model.Reference(), 0)
 	type acc struct {
 		profiles int
 		impact   float64
@@ -107,11 +104,8 @@ func bucketFactors(s *scored, top int) []bucketInsight {
 	for k := range accs {
 		accs[k] = map[string]*acc{}
 	}
-	cols := s.X.Cols
-	for i := 0; i < n; i++ {
-		x := s.X.Data[i*cols : (i+1)*cols]
-		a := attr.Data[i*attr.Cols : (i+1)*attr.Cols]
-		for _, f := range plan.profile(x, a, nfactors, fb) {
+	s.eachFactors(nfactors, func(i int, fs []factor) {
+		for _, f := range fs {
 			m := accs[bucketOf[i]]
 			c := m[f.code]
 			if c == nil {
@@ -122,7 +116,7 @@ func bucketFactors(s *scored, top int) []bucketInsight {
 			c.impact += f.impact
 			c.reps[f.col]++
 		}
-	}
+	})
 	for k := range out {
 		var fs []bucketFactor
 		for code, c := range accs[k] {

@@ -1,8 +1,13 @@
 package engine
 
 import (
+	"context"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/cai-dev/cai/parser/ast"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
@@ -91,5 +96,34 @@ func TestReadsClock(t *testing.T) {
 		if got := readsClock(def); got != want {
 			t.Errorf("readsClock(%q) = %v, want %v", def, got, want)
 		}
+	}
+}
+
+// Factors are computed a chunk of profiles at a time; the chunking must
+// not change them.
+func TestFactorsChunked(t *testing.T) {
+	e := openSmall(t, Options{})
+	mf, err := e.loadModel(ast.Pos{}, "buy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e.binder(nil)
+	defer b.Release()
+	s, err := e.score(context.Background(), b, mf, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	collect := func() []string {
+		var out []string
+		s.eachFactors(3, func(row int, fs []factor) {
+			out = append(out, fmt.Sprint(row, fs))
+		})
+		return out
+	}
+	whole := collect()
+	defer func(c int) { factorChunk = c }(factorChunk)
+	factorChunk = 7
+	if chunked := collect(); !reflect.DeepEqual(chunked, whole) || len(whole) != s.X.Rows || s.X.Rows <= 7 {
+		t.Fatalf("%d rows: chunks of 7 give other factors than one chunk", s.X.Rows)
 	}
 }

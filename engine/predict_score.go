@@ -213,30 +213,6 @@ func (s *scored) record(mem memory.Allocator, nfactors int) (arrow.RecordBatch, 
 			b.Release()
 		}
 	}()
-	var attr ml.Matrix
-	if nfactors > 0 && n > 0 {
-		attr = mf.model.Attribute(s.X, mf.model.Reference(), 0)
-	}
-	// Roll attributions up to worded factors on every core, then append
-	// them in row order.
-	var perRow [][]factor
-	if nfactors > 0 && n > 0 {
-		perRow = make([][]factor, n)
-		plan := newFactorPlan(mf)
-		workers := min(runtime.GOMAXPROCS(0), 8)
-		var wg sync.WaitGroup
-		for w := 0; w < workers; w++ {
-			wg.Add(1)
-			go func(w int) {
-				defer wg.Done()
-				fb := plan.newBuffer()
-				for i := w; i < n; i += workers {
-					perRow[i] = plan.profile(s.X.Data[i*s.X.Cols:(i+1)*s.X.Cols], attr.Data[i*attr.Cols:(i+1)*attr.Cols], nfactors, fb)
-				}
-			}(w)
-		}
-		wg.Wait()
-	}
 	for i := 0; i < n; i++ {
 		pb.Append(s.prob[i])
 		sb.Append(sc[i])
@@ -244,11 +220,11 @@ func (s *scored) record(mem memory.Allocator, nfactors int) (arrow.RecordBatch, 
 		bb.Append(Bucket(sc[i]))
 		cb.Append(arrow.Timestamp(s.cutoff))
 		mb.Append(mf.Name)
-		if nfactors > 0 {
-			appendFactors(fb, perRow[i])
-		} else {
-			fb.Append(true)
-		}
+	}
+	if nfactors == 0 || n == 0 {
+		fb.AppendEmptyValues(n)
+	} else {
+		s.eachFactors(nfactors, func(_ int, fs []factor) { appendFactors(fb, fs) })
 	}
 	// id, probability, score, percentile, bucket, factors, cutoff, model
 	cols := []arrow.Array{s.ids.ToArrow(mem), pb.NewArray(), sb.NewArray(), perc.NewArray(), bb.NewArray(), fb.NewArray(), cb.NewArray(), mb.NewArray()}
@@ -258,6 +234,49 @@ func (s *scored) record(mem memory.Allocator, nfactors int) (arrow.RecordBatch, 
 		}
 	}()
 	return array.NewRecordBatch(schema, cols, int64(n)), nil
+}
+
+// factorChunk is how many profiles eachFactors attributes at a time: the
+// attributions and worded factors of a chunk are dropped before the next
+// (at a million profiles the whole matrix of attributions alone would be
+// ~0.8 GB).
+var factorChunk = 1 << 16
+
+// eachFactors calls fn with the top n factors of every scored profile, in
+// row order. Attribution and wording run on every core, a chunk of
+// profiles at a time.
+func (s *scored) eachFactors(n int, fn func(row int, fs []factor)) {
+	mf := s.mf
+	plan := newFactorPlan(mf)
+	ref := mf.model.Reference()
+	cols := s.X.Cols
+	rows := s.X.Rows
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	bufs := make([]*factorBuffer, workers)
+	for w := range bufs {
+		bufs[w] = plan.newBuffer()
+	}
+	perRow := make([][]factor, min(rows, factorChunk))
+	for lo := 0; lo < rows; lo += factorChunk {
+		hi := min(rows, lo+factorChunk)
+		x := ml.Matrix{Rows: hi - lo, Cols: cols, Data: s.X.Data[lo*cols : hi*cols]}
+		attr := mf.model.Attribute(x, ref, 0)
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for i := w; i < hi-lo; i += workers {
+					perRow[i] = plan.profile(x.Data[i*cols:(i+1)*cols], attr.Data[i*attr.Cols:(i+1)*attr.Cols], n, bufs[w])
+				}
+			}(w)
+		}
+		wg.Wait()
+		for i := 0; i < hi-lo; i++ {
+			fn(lo+i, perRow[i])
+			perRow[i] = nil
+		}
+	}
 }
 
 func factorText(c ml.Column, desc string, v, typical float64) string {
