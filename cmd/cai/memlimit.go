@@ -2,29 +2,22 @@ package main
 
 import (
 	"bufio"
+
+	"github.com/cai-dev/cai"
 	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
 )
 
-// gcPercent is the binary's GOGC. Go's default (100) lets the heap grow
-// to twice the live data before collecting; here the live data is mostly
-// loaded tables and feature matrices, large pointer-free buffers that the
-// collector does not scan, so collecting at +25% costs little CPU and
-// keeps the peak close to the data: on 10M events the end-to-end run
-// (load, CREATE MODEL, score) peaked at 5.0 GB with 100 and 3.2 GB with
-// 25, in the same CPU time (bench/README.md).
-const gcPercent = 25
-
-// tuneMemory sets GOGC to gcPercent unless GOGC is set, and gives the
-// runtime a soft memory limit of 80% of the machine's RAM unless
-// GOMEMLIMIT is set, so that the collector works harder as a large
-// PREDICT approaches the machine's size instead of meeting the OOM
-// killer.
+// tuneMemory keeps the collector's headroom small on large heaps
+// (cai.TuneGC) unless GOGC is set, and gives the runtime a soft memory
+// limit of 80% of the machine's RAM unless GOMEMLIMIT is set, so that the
+// collector works harder as a large PREDICT approaches the machine's size
+// instead of meeting the OOM killer.
 func tuneMemory() {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
+		cai.TuneGC()
 	}
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return

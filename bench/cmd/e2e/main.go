@@ -81,7 +81,7 @@ var (
 	mlF        = flag.Bool("ml", true, "also time ml.Predict / ml.Attribute alone on the feature matrix")
 	extraF     = flag.Bool("extra", true, "child: also run the engine-level scoring statements (PREDICT(m), m0 with factors = 0)")
 	cpuprofF   = flag.String("cpuprofile", "", "child: write a CPU profile of the end-to-end statements to this file and print the top 10")
-	gogcF      = flag.Int("gogc", 25, "child: GOGC, as cmd/cai sets it (its gcPercent); -1 keeps the Go default or $GOGC")
+	gogcF      = flag.Int("gogc", 0, "child: GOGC; 0 runs cai.TuneGC as cmd/cai does, -1 keeps the Go default or $GOGC")
 	heapprofF  = flag.String("heapprofile", "", "child: write a heap profile taken at the highest Go heap seen (sampled every 250 ms) to this file")
 	mlprofF    = flag.String("mlprofile", "", "write a CPU profile of the -ml scoring (Predict + Attribute) and print the top 10")
 	cliF       = flag.String("cli", "", "also run the end-to-end script with this cai binary (cai run script.cai) and report wall/CPU/peak RSS")
@@ -184,7 +184,10 @@ func child() error {
 	if err := json.Unmarshal(data, &stmts); err != nil {
 		return err
 	}
-	if *gogcF >= 0 {
+	switch {
+	case *gogcF == 0:
+		defer cai.TuneGC()()
+	case *gogcF > 0:
 		debug.SetGCPercent(*gogcF)
 	}
 	alloc := &countingAlloc{mem: memory.NewGoAllocator()}
