@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/bits"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -230,6 +231,14 @@ func Build(ctx context.Context, spec *Spec, batches []arrow.RecordBatch, keys *K
 	if err := b.second(ctx, p1, total, progress); err != nil {
 		return nil, err
 	}
+	p1 = nil
+	if total >= releaseAfterRows {
+		// The per-batch row lists of pass 1 (~10 bytes an event) are now
+		// garbage, in pieces too small to hold the feature matrices
+		// about to be allocated: hand them back to the OS first, or the
+		// process keeps both resident.
+		debug.FreeOSMemory()
+	}
 	b.summarize()
 	var rows [][]int32
 	if spec.Select != nil {
@@ -242,6 +251,9 @@ func Build(ctx context.Context, spec *Spec, batches []arrow.RecordBatch, keys *K
 		}
 	}
 	b.finish(rows)
+	if total >= releaseAfterRows {
+		debug.FreeOSMemory() // the per-profile state, likewise, before the caller copies rows
+	}
 	return b.res, nil
 }
 
@@ -639,6 +651,10 @@ func (b *builder) accumulate(pl *payload, w int) {
 	}
 	sinkHole.Add(sink)
 }
+
+// releaseAfterRows is the number of events from which Build returns the
+// memory of its first pass to the OS before building the feature rows.
+const releaseAfterRows = 8 << 20
 
 // prefetch is how many rows ahead accumulate touches the state.
 const prefetch = 6

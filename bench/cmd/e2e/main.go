@@ -51,6 +51,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -267,6 +268,9 @@ func child() error {
 	if profiling {
 		pprof.StopCPUProfile()
 	}
+	gc := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(gc)
+	fmt.Fprintf(os.Stderr, "e2e child: garbage collector: %.1f CPU-s in %d cycles\n", gc[0].Value.Float64(), gc[1].Value.Uint64())
 	return nil
 }
 
