@@ -47,7 +47,7 @@ func crashScript(versions int) string {
 // kills it with SIGKILL at a random moment, reopens DIR and checks that
 // every object is a complete version (old or new), never a torn one.
 func TestCrashSafety(t *testing.T) {
-	trials := 50
+	trials := 30
 	if testing.Short() {
 		trials = 8
 	}
@@ -82,9 +82,10 @@ func TestCrashSafety(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		// Kill at a random moment once the child writes (on a loaded
-		// machine it may take longer than any fixed delay to start).
-		waitForWrite(db, started, 5*time.Second)
+		// Kill at a random moment once the child has written an object
+		// (on a loaded machine it may take longer than any fixed delay to
+		// get there).
+		waitForWrite(filepath.Join(db, "tables"), started, 10*time.Second)
 		time.Sleep(time.Duration(rng.Intn(400)) * time.Millisecond)
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
