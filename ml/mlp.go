@@ -184,18 +184,5 @@ func (tg *trainGraph) grads() ([][]float32, error) {
 	return out, nil
 }
 
-// copyInto widens the current parameters into net (same shapes).
-func (tg *trainGraph) copyInto(net *network) {
-	vals := tg.values()
-	for l := range net.Layers {
-		for i, v := range vals[2*l] {
-			net.Layers[l].W[i] = float64(v)
-		}
-		for i, v := range vals[2*l+1] {
-			net.Layers[l].B[i] = float64(v)
-		}
-	}
-}
-
 // close releases the tape machine.
 func (tg *trainGraph) close() { tg.vm.Close() }
