@@ -53,6 +53,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"runtime/pprof"
+	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -88,6 +89,7 @@ var (
 	cliF       = flag.String("cli", "", "also run the end-to-end script with this cai binary (cai run script.cai) and report wall/CPU/peak RSS")
 	trainRowsF = flag.Int("trainrows", 200_000, "-ml: training rows for the model")
 	withF      = flag.String("with", "", "extra CREATE MODEL m options, e.g. 'snapshots = 1' (default: none, the engine defaults)")
+	runsF      = flag.Int("runs", 1, "run the child this many times and also print the median of every step")
 	childF     = flag.Bool("child", false, "internal: run the statements of -script and print JSON lines")
 	scriptF    = flag.String("script", "", "internal: statements file for -child")
 )
@@ -666,10 +668,24 @@ func main() {
 		args = append(args, "-cpuprofile", *cpuprofF)
 	}
 	loadBefore := loadavg()
-	cr, childErr := runChild(args)
+	var runs []*childRun
+	var cr *childRun
+	var childErr error
+	for i := 0; i < max(1, *runsF); i++ {
+		r, err := runChild(args)
+		if r != nil {
+			runs = append(runs, r)
+			cr = r
+		}
+		if err != nil {
+			log.Printf("child run %d failed: %v", i+1, err)
+			childErr = err
+			break
+		}
+	}
 	loadAfter := loadavg()
-	if childErr != nil {
-		log.Printf("child failed: %v", childErr)
+	if cr == nil {
+		log.Fatalf("no child run finished: %v", childErr)
 	}
 
 	var cli *childRun
@@ -763,7 +779,11 @@ func main() {
 			cli.wall.Seconds(), (cli.user + cli.system).Seconds(), float64(cli.maxRSSKB)*1024/1e6, float64(cli.maxRSSKB*1024)/float64(arrowTotal))
 	}
 
-	fmt.Println("\nScoring throughput:")
+	if len(runs) > 1 && childErr == nil {
+		printMedians(runs, arrowTotal)
+	}
+
+	fmt.Println("\nScoring throughput (last run):")
 	fmt.Println("\n| measurement | profiles | wall (s) | CPU (s) | profiles/s (wall) | profiles/s per CPU-second |")
 	fmt.Println("|---|---:|---:|---:|---:|---:|")
 	for _, st := range cr.stats {
@@ -794,6 +814,47 @@ func main() {
 	if *mlprofF != "" && mr != nil {
 		fmt.Printf("\nCPU profile of -ml Predict + Attribute (%s):\n\n%s\n", *mlprofF, pprofTop(*mlprofF))
 	}
+}
+
+// printMedians prints, per statement, the median wall and CPU time and
+// peak RSS over the child runs, then the end-to-end medians and every
+// run's end-to-end numbers.
+func printMedians(runs []*childRun, arrowTotal int64) {
+	med := func(v []float64) float64 {
+		sort.Float64s(v)
+		if len(v)%2 == 1 {
+			return v[len(v)/2]
+		}
+		return (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
+	fmt.Printf("\nMedians of %d runs:\n\n| step | wall (s) | CPU user+sys (s) | VmHWM after (MB) |\n|---|---:|---:|---:|\n", len(runs))
+	for i, st := range runs[0].stats {
+		var w, c, h []float64
+		for _, r := range runs {
+			if i < len(r.stats) {
+				w = append(w, r.stats[i].WallMS/1e3)
+				c = append(c, r.stats[i].CPUMS/1e3)
+				h = append(h, float64(r.stats[i].HWMKB)*1024/1e6)
+			}
+		}
+		fmt.Printf("| %s | %.2f | %.2f | %.0f |\n", st.Name, med(w), med(c), med(h))
+	}
+	var w, c, h []float64
+	var each []string
+	for _, r := range runs {
+		var rw, rc float64
+		var peak int64
+		for _, st := range r.stats {
+			if st.Group == "e2e" {
+				rw, rc, peak = rw+st.WallMS/1e3, rc+st.CPUMS/1e3, st.HWMKB*1024
+			}
+		}
+		w, c, h = append(w, rw), append(c, rc), append(h, float64(peak))
+		each = append(each, fmt.Sprintf("%.1f s / %.1f CPU-s / %.0f MB", rw, rc, float64(peak)/1e6))
+	}
+	hm := med(h)
+	fmt.Printf("| **end to end (median)** | **%.2f** | **%.2f** | **%.0f** (%.2fx the Arrow size) |\n", med(w), med(c), hm/1e6, hm/float64(arrowTotal))
+	fmt.Printf("\nEach run, end to end (wall / CPU / peak RSS): %s\n", strings.Join(each, "; "))
 }
 
 // watchHeap samples the Go heap every 250 ms and, whenever it reaches a new
