@@ -424,9 +424,9 @@ func script(ds *dataset, asOf string) []stmt {
 	}
 	if *extraF {
 		s = append(s,
-			stmt{Name: "SELECT COUNT(*) FROM PREDICT(m)  [features + score + 5 factors]", Group: "extra", SQL: "SELECT COUNT(*) FROM PREDICT(m)", Query: true},
+			stmt{Name: "SELECT COUNT(*) FROM PREDICT(m)  [again: the cached result]", Group: "extra", SQL: "SELECT COUNT(*) FROM PREDICT(m)", Query: true},
 			stmt{Name: "CREATE MODEL m0 WITH (factors = 0, snapshots = 1, epochs = 1)", Group: "extra", SQL: model("m0", " WITH (factors = 0, snapshots = 1, epochs = 1)")},
-			stmt{Name: "SELECT COUNT(*) FROM PREDICT(m0)  [features + score, no factors]", Group: "extra", SQL: "SELECT COUNT(*) FROM PREDICT(m0)", Query: true},
+			stmt{Name: "SELECT COUNT(*) FROM PREDICT(m0)  [first use: features + score, no factors]", Group: "extra", SQL: "SELECT COUNT(*) FROM PREDICT(m0)", Query: true},
 		)
 	}
 	return s
