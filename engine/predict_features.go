@@ -21,7 +21,7 @@ type snapshotData struct {
 	cutoff   int64
 	label    []float64 // every profile (keys order)
 	eligible []bool    // every profile
-	rows     []int32   // the profile of each row of X
+	rows     []int32   // the profile of each picked row (in X, or where the picker put it)
 	X        ml.Matrix
 }
 
@@ -35,11 +35,14 @@ type featureSet struct {
 }
 
 // picker chooses, once eligibility is known, the profiles of each
-// snapshot whose feature rows are built; the others never are.
-type picker func(snaps []*snapshotData, keys *features.Keys) [][]int32
+// snapshot whose feature rows are built; the others never are. width is
+// the length of a row. A picker may also say where each row goes
+// (dest(s, r): the r-th picked row of snapshot s); without dest the
+// rows are in snapshotData.X.
+type picker func(snaps []*snapshotData, keys *features.Keys, width int) (rows [][]int32, dest func(s, r int) []float64)
 
 // pickEligible builds the rows of every eligible profile (scoring).
-func pickEligible(snaps []*snapshotData, _ *features.Keys) [][]int32 {
+func pickEligible(snaps []*snapshotData, _ *features.Keys, _ int) ([][]int32, func(s, r int) []float64) {
 	rows := make([][]int32, len(snaps))
 	for si, sd := range snaps {
 		rows[si] = []int32{}
@@ -49,12 +52,12 @@ func pickEligible(snaps []*snapshotData, _ *features.Keys) [][]int32 {
 			}
 		}
 	}
-	return rows
+	return rows, nil
 }
 
 // pickNone builds no rows (EXPLAIN only counts).
-func pickNone(snaps []*snapshotData, _ *features.Keys) [][]int32 {
-	return make([][]int32, len(snaps))
+func pickNone(snaps []*snapshotData, _ *features.Keys, _ int) ([][]int32, func(s, r int) []float64) {
+	return make([][]int32, len(snaps)), nil
 }
 
 // computeFeatures builds the model inputs at every cutoff for the
@@ -96,6 +99,8 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 		}
 	}
 	fs := &featureSet{keys: keys}
+	var dest func(s, r int) []float64
+	spec.Dest = func(s, r int) []float64 { return dest(s, r) }
 	spec.Select = func(res *features.Result) ([][]int32, error) {
 		for _, s := range res.Snapshots {
 			if err := ctx.Err(); err != nil {
@@ -108,7 +113,12 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 			}
 			fs.snaps = append(fs.snaps, sd)
 		}
-		return pick(fs.snaps, keys), nil
+		rows, d := pick(fs.snaps, keys, res.Layout.Width()+spec.Pad)
+		if d == nil {
+			spec.Dest = nil
+		}
+		dest = d
+		return rows, nil
 	}
 	res, err := features.Build(ctx, spec, p.events.Batches, keys, cutoffs, func(done, total int64) {
 		e.progress("building features", done, total)
@@ -140,7 +150,7 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 		}
 		sd := fs.snaps[si]
 		sd.X, sd.rows = s.X, s.Rows
-		if sd.X.Cols != width {
+		if dest == nil && sd.X.Cols != width {
 			return nil, fmt.Errorf("internal error: feature rows have %d columns, want %d", sd.X.Cols, width)
 		}
 		var am ml.Matrix
@@ -151,7 +161,12 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 		}
 		// The rows were built spec.Pad columns wider: fill those in place.
 		for r, pi := range sd.rows {
-			row := sd.X.Data[r*width : (r+1)*width]
+			var row []float64
+			if dest != nil {
+				row = dest(si, r)[:width]
+			} else {
+				row = sd.X.Data[r*width : (r+1)*width]
+			}
 			for u := range p.userAggs {
 				row[aw+u] = s.Extra[nh+u][pi]
 			}

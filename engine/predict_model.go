@@ -186,8 +186,13 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 	}
 	// Above max_rows eligible rows, train on a deterministic sample (the
 	// same profiles and cutoffs for the same seed); only the sampled rows
-	// are ever built.
-	pickSample := func(snaps []*snapshotData, keys *features.Keys) [][]int32 {
+	// are ever built, straight into the train/validation/test matrices
+	// (profiles split 70/15/15 by a seeded hash of the identity), in
+	// snapshot order, then profile order.
+	var sets [3]ml.Dataset
+	var ids [3][]string
+	var cuts [3][]int64
+	pickSample := func(snaps []*snapshotData, keys *features.Keys, width int) ([][]int32, func(s, r int) []float64) {
 		eligible := 0
 		for _, sd := range snaps {
 			for _, ok := range sd.eligible {
@@ -201,15 +206,31 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 			keep = float64(maxRows) / float64(eligible)
 		}
 		rows := make([][]int32, len(snaps))
+		partOf := make([][]uint8, len(snaps)) // row r of snapshot s -> its split
+		idxOf := make([][]int, len(snaps))    // and its row there
 		for si, sd := range snaps {
 			rows[si] = []int32{}
 			for i, ok := range sd.eligible {
-				if ok && (keep >= 1 || unitHash(keys.String(int32(i)), sd.cutoff, int64(seed)) < keep) {
-					rows[si] = append(rows[si], int32(i))
+				if !ok {
+					continue
 				}
+				id := keys.String(int32(i))
+				if keep < 1 && unitHash(id, sd.cutoff, int64(seed)) >= keep {
+					continue
+				}
+				part := split(id, int64(seed))
+				rows[si] = append(rows[si], int32(i))
+				partOf[si] = append(partOf[si], uint8(part))
+				idxOf[si] = append(idxOf[si], len(ids[part]))
+				ids[part] = append(ids[part], id)
+				cuts[part] = append(cuts[part], sd.cutoff)
+				sets[part].Y = append(sets[part].Y, outcome(p, sd.label[i]))
 			}
 		}
-		return rows
+		for part := range sets {
+			sets[part].X = ml.NewMatrix(len(ids[part]), width)
+		}
+		return rows, func(s, r int) []float64 { return sets[partOf[s][r]].X.Row(idxOf[s][r]) }
 	}
 	fs, err := e.computeFeatures(ctx, p, types, attrs, cutoffs, pickSample)
 	if err != nil {
@@ -219,38 +240,12 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 		Identity: p.events.Schema.Field(p.idCol).Name, AsOf: asOf, Window: p.window, Lookback: p.lookback,
 		EventTypes: types, Attrs: attrs, Columns: fs.columns, Describe: fs.desc, Factors: nfactors,
 		Skipped: fs.res.Skipped, Events: fs.res.Events}
-	var sets [3]ml.Dataset
-	var ids [3][]string
-	var cuts [3][]int64
-	picked := 0
-	for _, sd := range fs.snaps {
-		picked += len(sd.rows)
-	}
-	width := len(fs.columns)
-	for part, share := range []float64{0.7, 0.15, 0.15} {
-		n := int(float64(picked)*share*1.05) + 16
-		sets[part].X = ml.Matrix{Cols: width, Data: make([]float64, 0, n*width)}
-		sets[part].Y = make([]float64, 0, n)
-	}
 	totalPos, totalNeg := 0, 0
 	for _, sd := range fs.snaps {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
 		c := countSnapshot(p, sd)
-		for r, i := range sd.rows {
-			id := fs.keys.String(i)
-			part := split(id, int64(seed))
-			sets[part].X.Data = append(sets[part].X.Data, sd.X.Data[r*width:(r+1)*width]...)
-			sets[part].X.Rows++
-			sets[part].Y = append(sets[part].Y, outcome(p, sd.label[i]))
-			ids[part] = append(ids[part], id)
-			cuts[part] = append(cuts[part], sd.cutoff)
-		}
 		totalPos += c.Positives
 		totalNeg += c.Negatives
 		mf.Counts = append(mf.Counts, c)
-		sd.X.Data = nil // copied into the splits
 	}
 	if err := sufficiency(p, mf.Counts, totalPos, totalNeg, minClass); err != nil {
 		return nil, err

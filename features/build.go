@@ -780,7 +780,9 @@ func (b *builder) finish(rows [][]int32) {
 			continue
 		}
 		s.Rows = rows[si]
-		s.X = ml.NewMatrix(len(s.Rows), b.width+b.spec.Pad)
+		if b.spec.Dest == nil {
+			s.X = ml.NewMatrix(len(s.Rows), b.width+b.spec.Pad)
+		}
 		rowOf := make([]int32, b.n)
 		for i := range rowOf {
 			rowOf[i] = -1
@@ -800,6 +802,13 @@ func (b *builder) finishRange(lo, hi int) {
 	stride := b.width + b.spec.Pad
 	snaps := b.res.Snapshots
 	row := make([]int, S) // each snapshot's X row of profile p, or -1
+	dest := func(si int, s *Snapshot) []float64 {
+		if b.spec.Dest != nil {
+			return b.spec.Dest(si, row[si])[:stride]
+		}
+		return s.X.Data[row[si]*stride : (row[si]+1)*stride]
+	}
+	xs := make([][]float64, S)
 	// Profile by profile, so that the state is read once, in order.
 	for p := lo; p < hi; p++ {
 		some := false
@@ -813,6 +822,11 @@ func (b *builder) finishRange(lo, hi int) {
 		if !some {
 			continue
 		}
+		for si, s := range snaps {
+			if row[si] >= 0 {
+				xs[si] = dest(si, s)
+			}
+		}
 		for k := 0; k < b.kinds; k++ {
 			sts := b.ks[(p*b.kinds+k)*S : (p*b.kinds+k+1)*S]
 			for si, s := range snaps {
@@ -820,7 +834,7 @@ func (b *builder) finishRange(lo, hi int) {
 					continue
 				}
 				st := &sts[si]
-				x := s.X.Data[row[si]*stride+k*l.perKind : row[si]*stride+(k+1)*l.perKind]
+				x := xs[si][k*l.perKind : (k+1)*l.perKind]
 				x[fCount7] = float64(st.c7)
 				x[fCount30] = float64(st.c30)
 				x[fCount90] = float64(st.c90)
@@ -835,11 +849,11 @@ func (b *builder) finishRange(lo, hi int) {
 				x[fDaysFirst] = float64(s.Cutoff-b.time(st.first)) / float64(Day)
 			}
 		}
-		for si, s := range snaps {
+		for si := range snaps {
 			if row[si] < 0 {
 				continue
 			}
-			x := s.X.Data[row[si]*stride : (row[si]+1)*stride]
+			x := xs[si]
 			for j := 0; j < nv; j++ {
 				sn := b.vals[(p*S+si)*nv+j]
 				off := l.valueOff + 2*j

@@ -700,6 +700,37 @@ func TestBuildSelect(t *testing.T) {
 			}
 		}
 	}
+	// Dest: the same rows, written where the caller says (here: one
+	// matrix for both snapshots, rows in reverse).
+	total := 0
+	for _, s := range sel.Snapshots {
+		total += len(s.Rows)
+	}
+	dst := make([]float64, total*(w+1))
+	spec.Dest = func(si, r int) []float64 {
+		i := total - 1 - r
+		if si == 1 {
+			i -= len(sel.Snapshots[0].Rows)
+		}
+		return dst[i*(w+1) : (i+1)*(w+1)]
+	}
+	into := build(t, spec, evs, 4, nil, cut)
+	spec.Dest = nil
+	i := total - 1
+	for si, s := range into.Snapshots {
+		if s.X.Rows != 0 || !equalInt32(s.Rows, sel.Snapshots[si].Rows) {
+			t.Fatalf("with Dest: snapshot %d has X %dx%d and rows %v", si, s.X.Rows, s.X.Cols, s.Rows)
+		}
+		for r := range s.Rows {
+			for j := 0; j < w; j++ {
+				a, b := dst[i*(w+1)+j], sel.Snapshots[si].X.At(r, j)
+				if a != b && !(math.IsNaN(a) && math.IsNaN(b)) {
+					t.Fatalf("Dest row of snapshot %d row %d col %d: %v, want %v", si, r, j, a, b)
+				}
+			}
+			i--
+		}
+	}
 	for _, bad := range [][][]int32{{{0}}, {{1, 0}, {}}, {{0}, {9}}, {{-1}, {}}} {
 		spec.Select = func(*Result) ([][]int32, error) { return bad, nil }
 		if _, err := Build(context.Background(), spec, nil, fixedKeys(true, 1, 2), cut, nil); err == nil {

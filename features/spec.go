@@ -54,6 +54,13 @@ type Spec struct {
 	// materialised, which is what keeps a large population's training
 	// sample and scoring in memory. An error stops Build.
 	Select func(res *Result) ([][]int32, error)
+	// Dest, with Select, gives the slice (at least Layout.Width() + Pad
+	// long) that receives the feature row of the r-th selected profile
+	// of snapshot s, so that rows go straight where the caller wants
+	// them (the engine: its train/validation/test matrices); Snapshot.X
+	// then stays empty. It is called from several goroutines, once per
+	// (s, r), and must return disjoint slices.
+	Dest func(s, r int) []float64
 }
 
 // Layout names the columns of the automatic feature matrix.
