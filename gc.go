@@ -14,8 +14,8 @@ import (
 // the collector does not scan, so collecting more often is cheap; what
 // matters is the absolute headroom.
 const (
-	gcHeadroom   = 512 << 20 // bytes of growth allowed between collections on large heaps
-	gcMinPercent = 10
+	gcHeadroom   = 256 << 20 // bytes of growth allowed between collections on large heaps
+	gcMinPercent = 4
 	gcMaxPercent = 100
 )
 
@@ -29,10 +29,10 @@ func gcPercentFor(live uint64) int {
 	return min(max(p, gcMinPercent), gcMaxPercent)
 }
 
-// TuneGC keeps the garbage collector's headroom near 512 MB on large heaps
+// TuneGC keeps the garbage collector's headroom near 256 MB on large heaps
 // instead of Go's default of doubling: every 100 ms it sets GOGC from the
-// live heap (100 up to 512 MB of live data, then lower, down to 10 at
-// 5 GB and more). On 50M events / 1M profiles this keeps the peak
+// live heap (100 up to 256 MB of live data, then lower: 25 at 1 GB, 5 at
+// 5 GB, at least 4). On 50M events / 1M profiles this keeps the peak
 // memory of training and scoring near the data instead of up to twice
 // it, for a few percent more CPU in the collector (bench/README.md).
 // Programs embedding cai on large data may call it from main; the cai

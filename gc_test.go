@@ -9,7 +9,7 @@ func TestGCPercentFor(t *testing.T) {
 	for _, c := range []struct {
 		live uint64
 		want int
-	}{{0, 100}, {100 << 20, 100}, {512 << 20, 100}, {1 << 30, 50}, {2 << 30, 25}, {5 << 30, 10}, {40 << 30, 10}} {
+	}{{0, 100}, {100 << 20, 100}, {256 << 20, 100}, {1 << 30, 25}, {2 << 30, 12}, {5 << 30, 5}, {40 << 30, 4}} {
 		if got := gcPercentFor(c.live); got != c.want {
 			t.Errorf("gcPercentFor(%d MB) = %d, want %d", c.live>>20, got, c.want)
 		}
