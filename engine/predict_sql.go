@@ -31,7 +31,8 @@ import (
 //	                    since_nd = T - n days is a column of the cutoffs (computed once)
 //	k_count_lookback    COUNT(*) FILTER (WHERE k AND ts < T)
 //	k_trend_30d         count in the last 30 days - count in the 30 before
-//	k_days_since_last   date_diff('microsecond', MAX(ts) FILTER (...), T) / 86400e6 (NULL = cai's NaN)
+//	k_days_since_last   date_diff('microsecond', date_trunc('second', MAX(ts) FILTER (...)), T) / 86400e6
+//	                    (times to the whole second, as features.Build keeps them; NULL = cai's NaN)
 //	k_days_since_first  the same with MIN(ts)
 //	goal_v_sum, _avg    SUM / AVG of v over goal events in the lookback, NULL, NaN
 //	                    and infinities skipped (isfinite); the sum is 0 without any
@@ -257,7 +258,8 @@ func (s *sqlPlan) aggColumns() []sqlColumn {
 		return fmt.Sprintf("%s >= %s AND %s < %s", s.ts, s.since(d), s.ts, s.cut)
 	}
 	days := func(agg string) string {
-		return fmt.Sprintf("date_diff('microsecond', %s, %s) / %d.0", agg, s.cut, features.Day)
+		// cai keeps these times to the whole second (features.Build)
+		return fmt.Sprintf("date_diff('microsecond', date_trunc('second', %s), %s) / %d.0", agg, s.cut, features.Day)
 	}
 	type kind struct{ code, cond string }
 	kinds := []kind{{"goal", s.goal}}
