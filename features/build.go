@@ -64,7 +64,11 @@ type Result struct {
 // events are added in row order by one goroutine: results are exactly
 // those of a serial pass, whatever the scheduling.
 //
-// finish turns the state into the feature matrices.
+// summarize then gives every profile's labels, extra aggregates and
+// lookback counts; Spec.Select picks the rows to build from those, and
+// finish turns the state of the picked rows into feature rows (in
+// Snapshot.X, or where Spec.Dest says) and drops the state. Times in the
+// state are whole seconds (see kstate).
 
 // kstate is one tracked kind of one profile at one cutoff: event counts
 // by window (d is cutoff - ts, in (0, lookback]) and first/last times.
