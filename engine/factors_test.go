@@ -116,3 +116,28 @@ func fmtFactors(fs []factor) []factor {
 	}
 	return out
 }
+
+// scores: the share of the population with a strictly lower probability,
+// ties sharing one score.
+func TestScoresShareBelow(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	prob := make([]float64, 500)
+	for i := range prob {
+		prob[i] = float64(rng.Intn(60)) / 60 // many ties
+	}
+	got := scores(prob)
+	for i, p := range prob {
+		below := 0
+		for _, q := range prob {
+			if q < p {
+				below++
+			}
+		}
+		if want := 100 * float64(below) / float64(len(prob)); got[i] != want {
+			t.Fatalf("score of %v = %v, want %v", p, got[i], want)
+		}
+	}
+	if len(scores(nil)) != 0 {
+		t.Fatal("scores of nothing")
+	}
+}

@@ -77,6 +77,7 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 	isInt := expr.KindOf(p.events.Schema.Field(p.idCol).Type) == expr.KindInt
 	keys := features.NewKeys(isInt)
 	if p.profiles != nil {
+		keys = features.NewKeysSized(isInt, int(p.profiles.Rows))
 		for _, rec := range p.profiles.Batches {
 			v, err := expr.FromArrow(rec.Column(p.keyCol))
 			if err != nil {

@@ -6,7 +6,7 @@ import (
 	"math"
 	"regexp"
 	"runtime"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -160,21 +160,13 @@ func scoreSchema(idName string, idType arrow.DataType) *arrow.Schema {
 // a lower probability.
 func scores(prob []float64) []float64 {
 	n := len(prob)
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return prob[order[a]] < prob[order[b]] })
+	sorted := slices.Clone(prob)
+	slices.Sort(sorted)
 	out := make([]float64, n)
-	for k := 0; k < n; {
-		j := k
-		for j < n && prob[order[j]] == prob[order[k]] {
-			j++
-		}
-		for t := k; t < j; t++ {
-			out[order[t]] = 100 * float64(k) / float64(n)
-		}
-		k = j
+	for i, p := range prob {
+		// the number of profiles with a lower probability
+		below, _ := slices.BinarySearch(sorted, p)
+		out[i] = 100 * float64(below) / float64(n)
 	}
 	return out
 }

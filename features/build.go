@@ -146,6 +146,65 @@ type pass1 struct {
 	code []uint16      // nil without a type column or when typ is set
 	typ  *array.String // the type column, coded by the workers
 	rows [][]int32     // per worker: rows in some window
+
+	n, skipped   int64 // rows, rows without a usable identity
+	minTS, maxTS int64 // over rows with an identity
+}
+
+// firstAll runs the first pass over every batch. It must assign profile
+// indexes in row order, so it runs on one goroutine, unless the
+// population is fixed (a profile table: nothing is added to Keys) and no
+// type table is built (string or no event-type column): then batches are
+// independent and the workers share them.
+func (b *builder) firstAll(ctx context.Context, batches []arrow.RecordBatch) ([]*pass1, error) {
+	p1 := make([]*pass1, len(batches))
+	parallel := b.res.Keys.Fixed && b.workers > 1 && len(batches) > 1
+	if b.spec.TypeCol >= 0 && parallel {
+		for _, rec := range batches {
+			if _, ok := rec.Column(b.spec.TypeCol).(*array.String); !ok {
+				parallel = false
+			}
+		}
+	}
+	if !parallel {
+		for i, rec := range batches {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			p, err := b.first(rec)
+			if err != nil {
+				return nil, err
+			}
+			p1[i] = p
+		}
+		return p1, nil
+	}
+	errs := make([]error, len(batches))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < b.workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(batches) || ctx.Err() != nil {
+					return
+				}
+				p1[i], errs[i] = b.first(batches[i])
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // the first failing batch's
+		}
+	}
+	return p1, nil
 }
 
 // payload is what pass 2 evaluates once per batch for all workers.
@@ -220,16 +279,15 @@ func Build(ctx context.Context, spec *Spec, batches []arrow.RecordBatch, keys *K
 		b.workers = 1
 	}
 
-	p1 := make([]*pass1, 0, len(batches))
-	for _, rec := range batches {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		p, err := b.first(rec)
-		if err != nil {
-			return nil, err
-		}
-		p1 = append(p1, p)
+	p1, err := b.firstAll(ctx, batches)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range p1 {
+		b.res.Events += p.n
+		b.res.MinTS = min(b.res.MinTS, p.minTS)
+		b.res.MaxTS = max(b.res.MaxTS, p.maxTS)
+		b.res.Skipped += p.skipped
 	}
 	b.alloc(keys.Len())
 	if err := b.second(ctx, p1, total, progress); err != nil {
@@ -339,13 +397,12 @@ func (b *builder) first(rec arrow.RecordBatch) (*pass1, error) {
 			}
 		}
 	}
-	res := b.res
-	res.Events += int64(n)
+	p.n = int64(n)
 	p.rows = make([][]int32, b.workers)
 	for w := range p.rows {
 		p.rows[w] = make([]int32, 0, n/b.workers+n/8+16)
 	}
-	mn, mx := res.MinTS, res.MaxTS
+	mn, mx := int64(math.MaxInt64), int64(math.MinInt64)
 	var skipped int64
 	lo, hi := b.lo, b.hi
 	for i, pi := range p.pid {
@@ -367,8 +424,7 @@ func (b *builder) first(rec arrow.RecordBatch) (*pass1, error) {
 		}
 		p.rows[w] = append(p.rows[w], int32(i))
 	}
-	res.MinTS, res.MaxTS = mn, mx
-	res.Skipped += skipped
+	p.minTS, p.maxTS, p.skipped = mn, mx, skipped
 	return p, nil
 }
 

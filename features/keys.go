@@ -22,8 +22,20 @@ type Keys struct {
 }
 
 // NewKeys makes an empty key map for integer or string identities.
-func NewKeys(isInt bool) *Keys {
-	return &Keys{IsInt: isInt, ints: map[int64]int32{}, strs: map[string]int32{}}
+func NewKeys(isInt bool) *Keys { return NewKeysSized(isInt, 0) }
+
+// NewKeysSized is NewKeys with room for n identities (a profile table's
+// rows), which saves growing the map one doubling at a time.
+func NewKeysSized(isInt bool, n int) *Keys {
+	k := &Keys{IsInt: isInt}
+	if isInt {
+		k.ints, k.strs = make(map[int64]int32, n), map[string]int32{}
+		k.IntVals = make([]int64, 0, n)
+	} else {
+		k.ints, k.strs = map[int64]int32{}, make(map[string]int32, n)
+		k.StrVals = make([]string, 0, n)
+	}
+	return k
 }
 
 // Len is the number of profiles.

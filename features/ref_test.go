@@ -342,12 +342,15 @@ func TestBuildMatchesReference(t *testing.T) {
 		strIDs  bool
 		general bool // goal not a type test
 		workers int
+		fixed   bool // a closed population (a profile table), some ids outside it
 	}{
-		{"int ids", false, false, 1},
-		{"int ids 3 workers", false, false, 3},
-		{"string ids 2 workers", true, false, 2},
-		{"general goal 2 workers", false, true, 2},
-		{"string ids general goal", true, true, 1},
+		{"int ids", false, false, 1, false},
+		{"int ids 3 workers", false, false, 3, false},
+		{"string ids 2 workers", true, false, 2, false},
+		{"general goal 2 workers", false, true, 2, false},
+		{"string ids general goal", true, true, 1, false},
+		{"fixed string ids 2 workers", true, false, 2, true},
+		{"fixed int ids 3 workers", false, true, 3, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			old := Workers
@@ -411,7 +414,27 @@ func TestBuildMatchesReference(t *testing.T) {
 			defer mem.AssertSize(t, 0)
 			recs := makeBatches(mem, schema, evs, 7)
 			defer releaseAll(recs)
-			newKeys := func() *Keys { return NewKeys(!tc.strIDs) }
+			newKeys := func() *Keys {
+				k := NewKeys(!tc.strIDs)
+				if tc.fixed { // profiles 1..2500 of the 3000 with events, and some without
+					var ids []any
+					add := func(id int) {
+						if tc.strIDs {
+							ids = append(ids, fmt.Sprintf("u%d", id))
+						} else {
+							ids = append(ids, id)
+						}
+					}
+					for id := 1; id <= 2500; id += 1 + id%2 {
+						add(id)
+					}
+					for id := 5000; id < 5100; id++ {
+						add(id)
+					}
+					k = fixedKeys(!tc.strIDs, ids...)
+				}
+				return k
+			}
 			got, err := Build(context.Background(), spec, recs, newKeys(), cutoffs, nil)
 			if err != nil {
 				t.Fatal(err)
