@@ -75,8 +75,10 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 		spec.GoalName = name
 	}
 	isInt := expr.KindOf(p.events.Schema.Field(p.idCol).Type) == expr.KindInt
-	keys := features.NewKeys(isInt)
-	if p.profiles != nil {
+	var keys *features.Keys
+	if p.profiles == nil {
+		keys = features.NewKeys(isInt)
+	} else {
 		keys = features.NewKeysSized(isInt, int(p.profiles.Rows))
 		for _, rec := range p.profiles.Batches {
 			v, err := expr.FromArrow(rec.Column(p.keyCol))
@@ -100,6 +102,9 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 		}
 	}
 	fs := &featureSet{keys: keys}
+	// Build calls Select (eligibility, then pick) before it builds any
+	// row; Dest forwards to where the picker puts rows, or is cleared so
+	// that the rows land in Snapshot.X.
 	var dest func(s, r int) []float64
 	spec.Dest = func(s, r int) []float64 { return dest(s, r) }
 	spec.Select = func(res *features.Result) ([][]int32, error) {
