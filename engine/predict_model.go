@@ -184,55 +184,8 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 	if err != nil {
 		return nil, err
 	}
-	// Above max_rows eligible rows, train on a deterministic sample (the
-	// same profiles and cutoffs for the same seed); only the sampled rows
-	// are ever built, straight into the train/validation/test matrices
-	// (profiles split 70/15/15 by a seeded hash of the identity), in
-	// snapshot order, then profile order.
-	var sets [3]ml.Dataset
-	var ids [3][]string
-	var cuts [3][]int64
-	pickSample := func(snaps []*snapshotData, keys *features.Keys, width int) ([][]int32, func(s, r int) []float64) {
-		eligible := 0
-		for _, sd := range snaps {
-			for _, ok := range sd.eligible {
-				if ok {
-					eligible++
-				}
-			}
-		}
-		keep := 1.0
-		if eligible > maxRows {
-			keep = float64(maxRows) / float64(eligible)
-		}
-		rows := make([][]int32, len(snaps))
-		partOf := make([][]uint8, len(snaps)) // row r of snapshot s -> its split
-		idxOf := make([][]int, len(snaps))    // and its row there
-		for si, sd := range snaps {
-			rows[si] = []int32{}
-			for i, ok := range sd.eligible {
-				if !ok {
-					continue
-				}
-				id := keys.String(int32(i))
-				if keep < 1 && unitHash(id, sd.cutoff, int64(seed)) >= keep {
-					continue
-				}
-				part := split(id, int64(seed))
-				rows[si] = append(rows[si], int32(i))
-				partOf[si] = append(partOf[si], uint8(part))
-				idxOf[si] = append(idxOf[si], len(ids[part]))
-				ids[part] = append(ids[part], id)
-				cuts[part] = append(cuts[part], sd.cutoff)
-				sets[part].Y = append(sets[part].Y, outcome(p, sd.label[i]))
-			}
-		}
-		for part := range sets {
-			sets[part].X = ml.NewMatrix(len(ids[part]), width)
-		}
-		return rows, func(s, r int) []float64 { return sets[partOf[s][r]].X.Row(idxOf[s][r]) }
-	}
-	fs, err := e.computeFeatures(ctx, p, types, attrs, cutoffs, pickSample)
+	tr := &trainingRows{p: p, seed: int64(seed), maxRows: maxRows}
+	fs, err := e.computeFeatures(ctx, p, types, attrs, cutoffs, tr.pick)
 	if err != nil {
 		return nil, err
 	}
@@ -240,6 +193,7 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 		Identity: p.events.Schema.Field(p.idCol).Name, AsOf: asOf, Window: p.window, Lookback: p.lookback,
 		EventTypes: types, Attrs: attrs, Columns: fs.columns, Describe: fs.desc, Factors: nfactors,
 		Skipped: fs.res.Skipped, Events: fs.res.Events}
+	sets, ids, cuts := tr.sets, tr.ids, tr.cuts
 	totalPos, totalNeg := 0, 0
 	for _, sd := range fs.snaps {
 		c := countSnapshot(p, sd)
@@ -293,6 +247,63 @@ func (e *Engine) train(ctx context.Context, p *prepared, name, definition string
 	mf.TrainedAt = time.Now().UTC()
 	mf.TrainTimeMS = time.Since(start).Milliseconds()
 	return mf, nil
+}
+
+// trainingRows is the labelled sample CREATE MODEL trains on. Above
+// max_rows eligible rows it is a deterministic sample (the same profiles
+// and cutoffs for the same seed); only the sampled rows are ever built,
+// straight into the train/validation/test matrices (profiles split
+// 70/15/15 by a seeded hash of the identity), in snapshot order, then
+// profile order.
+type trainingRows struct {
+	p       *prepared
+	seed    int64
+	maxRows int
+	sets    [3]ml.Dataset
+	ids     [3][]string
+	cuts    [3][]int64
+}
+
+// pick is the picker of computeFeatures for training.
+func (t *trainingRows) pick(snaps []*snapshotData, keys *features.Keys, width int) ([][]int32, func(s, r int) []float64) {
+	eligible := 0
+	for _, sd := range snaps {
+		for _, ok := range sd.eligible {
+			if ok {
+				eligible++
+			}
+		}
+	}
+	keep := 1.0
+	if eligible > t.maxRows {
+		keep = float64(t.maxRows) / float64(eligible)
+	}
+	rows := make([][]int32, len(snaps))
+	partOf := make([][]uint8, len(snaps)) // row r of snapshot s -> its split
+	idxOf := make([][]int, len(snaps))    // and its row there
+	for si, sd := range snaps {
+		rows[si] = []int32{}
+		for i, ok := range sd.eligible {
+			if !ok {
+				continue
+			}
+			id := keys.String(int32(i))
+			if keep < 1 && unitHash(id, sd.cutoff, t.seed) >= keep {
+				continue
+			}
+			part := split(id, t.seed)
+			rows[si] = append(rows[si], int32(i))
+			partOf[si] = append(partOf[si], uint8(part))
+			idxOf[si] = append(idxOf[si], len(t.ids[part]))
+			t.ids[part] = append(t.ids[part], id)
+			t.cuts[part] = append(t.cuts[part], sd.cutoff)
+			t.sets[part].Y = append(t.sets[part].Y, outcome(t.p, sd.label[i]))
+		}
+	}
+	for part := range t.sets {
+		t.sets[part].X = ml.NewMatrix(len(t.ids[part]), width)
+	}
+	return rows, func(s, r int) []float64 { return t.sets[partOf[s][r]].X.Row(idxOf[s][r]) }
 }
 
 // outcome turns a label (a goal event in the window) into the predicted
