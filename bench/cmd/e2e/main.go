@@ -601,7 +601,6 @@ func runML(ds *dataset, asOfUS int64) (*mlResult, error) {
 	return &m, nil
 }
 
-func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1e3) }
 func mb(b int64) string         { return fmt.Sprintf("%.0f", float64(b)/1e6) }
 
 func main() {
