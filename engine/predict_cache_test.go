@@ -127,3 +127,32 @@ func TestFactorsChunked(t *testing.T) {
 		t.Fatalf("%d rows: chunks of 7 give other factors than one chunk", s.X.Rows)
 	}
 }
+
+// Under a small memory budget the cache keeps at most a quarter of it: a
+// result larger than that is recomputed every time, and nothing leaks.
+func TestPredictCacheBudget(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	e, err := Open(Options{Mem: mem, MemoryBudget: 64 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if out := runCase(e, genModel); strings.Contains(out, "error") {
+		t.Fatal(out)
+	}
+	if e.predicted.limit != 16<<20 {
+		t.Fatalf("cache limit %d, want a quarter of the budget", e.predicted.limit)
+	}
+	e.predicted.limit = 1024 // smaller than any result
+	first := runCase(e, genScores)
+	if again := runCase(e, genScores); again != first {
+		t.Fatal("results differ")
+	}
+	if got := e.predicted.misses.Load(); got != 2 {
+		t.Errorf("PREDICT computed %d times, want 2 (a result above the limit is not kept)", got)
+	}
+	if e.predicted.bytes != 0 || len(e.predicted.entries) != 0 {
+		t.Errorf("cache holds %d bytes in %d entries above its limit", e.predicted.bytes, len(e.predicted.entries))
+	}
+}
