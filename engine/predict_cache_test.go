@@ -7,9 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cai-dev/cai/parser/ast"
-
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/cai-dev/cai/parser/ast"
 )
 
 // PREDICT(m) is computed once while the model and its tables stay the
@@ -154,5 +156,47 @@ func TestPredictCacheBudget(t *testing.T) {
 	}
 	if e.predicted.bytes != 0 || len(e.predicted.entries) != 0 {
 		t.Errorf("cache holds %d bytes in %d entries above its limit", e.predicted.bytes, len(e.predicted.entries))
+	}
+}
+
+// The least recently used model's result goes first when the cache is
+// full; releasing everything leaves no Arrow memory behind.
+func TestPredictCacheEviction(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec := func() arrow.RecordBatch {
+		b := array.NewFloat64Builder(mem)
+		defer b.Release()
+		b.AppendValues(make([]float64, 1000), nil)
+		col := b.NewArray()
+		defer col.Release()
+		return array.NewRecordBatch(arrow.NewSchema([]arrow.Field{{Name: "p", Type: arrow.PrimitiveTypes.Float64}}, nil), []arrow.Array{col}, 1000)
+	}
+	size := func() int64 { r := rec(); defer r.Release(); return recordBytes(r) }()
+	c := &predictCache{limit: 2*size + size/2} // room for two
+	defer c.clear()
+	key := func(m string) predictKey { return predictKey{model: m, cutoff: 1} }
+	for _, m := range []string{"a", "b"} {
+		r := rec()
+		c.put(key(m), r)
+		r.Release()
+	}
+	if r := c.get(key("a")); r == nil { // a is now the most recent
+		t.Fatal("a not cached")
+	} else {
+		r.Release()
+	}
+	r := rec()
+	c.put(key("c"), r)
+	r.Release()
+	if _, ok := c.entries["b"]; ok || len(c.entries) != 2 || c.bytes != 2*size {
+		t.Fatalf("after adding c: entries %v, %d bytes; want a and c", len(c.entries), c.bytes)
+	}
+	if c.get(predictKey{model: "a", cutoff: 2}) != nil {
+		t.Fatal("a result for another cutoff was returned")
+	}
+	c.clear()
+	if c.bytes != 0 || len(c.entries) != 0 {
+		t.Fatal("clear left entries")
 	}
 }
