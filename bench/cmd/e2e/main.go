@@ -601,7 +601,7 @@ func runML(ds *dataset, asOfUS int64) (*mlResult, error) {
 	return &m, nil
 }
 
-func mb(b int64) string         { return fmt.Sprintf("%.0f", float64(b)/1e6) }
+func mb(b int64) string { return fmt.Sprintf("%.0f", float64(b)/1e6) }
 
 func main() {
 	flag.Parse()
