@@ -64,6 +64,9 @@ type Options struct {
 	// MemoryBudget caps the Arrow memory held by the database; a statement
 	// that would exceed it fails with ErrMemoryBudget.
 	MemoryBudget int64
+	// AsOf is the session's AS OF time: now() returns it. Zero means the
+	// wall clock.
+	AsOf time.Time
 }
 
 // DB is an open cai database.
@@ -74,7 +77,7 @@ type DB struct {
 // Open opens a database.
 func Open(opts Options) (*DB, error) {
 	eng, err := engine.Open(engine.Options{Dir: opts.Dir, Mem: opts.Mem, AllowedDirs: opts.AllowedDirs, Progress: opts.Progress,
-		StatementTimeout: opts.StatementTimeout, MemoryBudget: opts.MemoryBudget})
+		StatementTimeout: opts.StatementTimeout, MemoryBudget: opts.MemoryBudget, AsOf: opts.AsOf})
 	if err != nil {
 		return nil, err
 	}

@@ -403,3 +403,34 @@ func TestParameterFilterNoLeak(t *testing.T) {
 		}
 	}
 }
+
+// The session's AS OF is what now() returns; without it now() is the
+// wall clock.
+func TestAsOfIsNow(t *testing.T) {
+	asOf := time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		opts cai.Options
+		want func(time.Time) bool
+	}{
+		{cai.Options{AsOf: asOf}, func(got time.Time) bool { return got.Equal(asOf.Add(-24 * time.Hour)) }},
+		{cai.Options{}, func(got time.Time) bool { return time.Since(got) > 23*time.Hour && time.Since(got) < 25*time.Hour }},
+	} {
+		db, err := cai.Open(c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rr, err := db.Query(context.Background(), "SELECT now() - 1 DAY AS t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rr.Next() {
+			t.Fatal("no rows")
+		}
+		got := rr.RecordBatch().Column(0).(*array.Timestamp).Value(0).ToTime(arrow.Microsecond)
+		rr.Release()
+		db.Close()
+		if !c.want(got) {
+			t.Errorf("AsOf %v: now() - 1 DAY = %v", c.opts.AsOf, got)
+		}
+	}
+}

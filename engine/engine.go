@@ -39,6 +39,9 @@ type Options struct {
 	// fails with ErrMemoryBudget instead of the process being killed. Go
 	// heap used by model training is not counted.
 	MemoryBudget int64
+	// AsOf is the session's AS OF time, which now() returns (a replayed
+	// script sees the day it describes); zero means the wall clock.
+	AsOf time.Time
 }
 
 // Engine executes statements against one catalog. It is safe for
@@ -175,7 +178,11 @@ func (e *Engine) exec(ctx context.Context, st ast.Stmt, params []any) (*Result, 
 }
 
 func (e *Engine) binder(params []any) *planner.Binder {
-	return &planner.Binder{Cat: e.cat, Params: params, Ext: &extensions{e: e}}
+	b := &planner.Binder{Cat: e.cat, Params: params, Ext: &extensions{e: e}}
+	if !e.opts.AsOf.IsZero() {
+		b.Now = e.opts.AsOf.UnixMicro()
+	}
+	return b
 }
 
 // query binds and runs a statement that yields rows.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/cai-dev/cai/expr"
 	"github.com/cai-dev/cai/output"
 )
 
@@ -15,11 +16,14 @@ const usage = `usage:
   cai [--db DIR] [--format F] -c "statements"               run statements
   cai [--db DIR] [--format F] run script.cai [-v name=value ...]
   cai version
+options: --as-of TIME  the session's AS OF: now() returns TIME ('2024-06-30',
+                       '2024-06-30T12:00:00Z'; default: the wall clock)
 `
 
 // config is a parsed command line.
 type config struct {
 	db      string
+	asOf    int64  // --as-of in microseconds; 0 = the wall clock
 	format  string // "" = by terminal
 	command string // -c text
 	hasC    bool   // -c given
@@ -60,6 +64,17 @@ func parseArgs(args []string) (*config, error) {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.db, "db", "", "")
 	fs.StringVar(&cfg.format, "format", "", "")
+	fs.Func("as-of", "", func(s string) error {
+		us, err := expr.ParseTime(s)
+		if err != nil {
+			return err
+		}
+		if us == 0 {
+			return fmt.Errorf("the epoch itself cannot be a session's AS OF")
+		}
+		cfg.asOf = us
+		return nil
+	})
 	fs.Func("c", "", func(s string) error { cfg.command, cfg.hasC = s, true; return nil })
 	fs.Var(varsFlag(cfg.vars), "v", "")
 	var positional []string

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strconv"
+	"time"
 
 	"github.com/cai-dev/cai"
 	"github.com/cai-dev/cai/engine"
@@ -63,6 +64,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 	}
 	var progress *output.Progress
 	opts := cai.Options{Dir: cfg.db}
+	if cfg.asOf != 0 {
+		opts.AsOf = time.UnixMicro(cfg.asOf).UTC()
+	}
 	if output.IsTerminal(stderr) {
 		progress = output.NewProgress(stderr, terminalWidth())
 		opts.Progress = progress.Update
