@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/cai-dev/cai/storage"
 )
 
 // The result of PREDICT(m) is a function of the model and the tables it
@@ -65,7 +67,7 @@ func (c *predictCache) get(k predictKey) arrow.RecordBatch {
 // put stores rec (retaining it) as model k.model's result, replacing the
 // model's previous one; results larger than the limit are not kept.
 func (c *predictCache) put(k predictKey, rec arrow.RecordBatch) {
-	size := recordBytes(rec)
+	size := storage.RecordBytes(rec)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	limit := c.limit
@@ -116,26 +118,4 @@ func (c *predictCache) clear() {
 	for name := range c.entries {
 		c.dropLocked(name)
 	}
-}
-
-// recordBytes sums the lengths of rec's buffers.
-func recordBytes(rec arrow.RecordBatch) int64 {
-	var n int64
-	for _, col := range rec.Columns() {
-		n += dataBytes(col.Data())
-	}
-	return n
-}
-
-func dataBytes(d arrow.ArrayData) int64 {
-	var n int64
-	for _, b := range d.Buffers() {
-		if b != nil {
-			n += int64(b.Len())
-		}
-	}
-	for _, c := range d.Children() {
-		n += dataBytes(c)
-	}
-	return n
 }

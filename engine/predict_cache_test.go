@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/cai-dev/cai/parser/ast"
+	"github.com/cai-dev/cai/storage"
 )
 
 // PREDICT(m) is computed once while the model and its tables stay the
@@ -172,7 +173,7 @@ func TestPredictCacheEviction(t *testing.T) {
 		defer col.Release()
 		return array.NewRecordBatch(arrow.NewSchema([]arrow.Field{{Name: "p", Type: arrow.PrimitiveTypes.Float64}}, nil), []arrow.Array{col}, 1000)
 	}
-	size := func() int64 { r := rec(); defer r.Release(); return recordBytes(r) }()
+	size := func() int64 { r := rec(); defer r.Release(); return storage.RecordBytes(r) }()
 	c := &predictCache{limit: 2*size + size/2} // room for two
 	defer c.clear()
 	key := func(m string) predictKey { return predictKey{model: m, cutoff: 1} }

@@ -51,19 +51,25 @@ import (
 // max_rows sample. Expressions that cai and DuckDB evaluate differently
 // (date_diff, days, ...) are written as cai reads them with a note.
 
-// explainSQL answers EXPLAIN (FORMAT SQL): one row, column sql.
-func (e *Engine) explainSQL(ctx context.Context, st *ast.Explain, params []any) (*Result, error) {
-	var spec *ast.PredictSpec
-	switch inner := st.Stmt.(type) {
+// predictSpecIn is the PREDICT a statement runs (PREDICT, CREATE MODEL
+// ... AS PREDICT, CREATE TABLE ... AS PREDICT), or nil.
+func predictSpecIn(st ast.Stmt) *ast.PredictSpec {
+	switch st := st.(type) {
 	case *ast.Predict:
-		spec = inner.Spec
+		return st.Spec
 	case *ast.CreateModel:
-		spec = inner.Spec
+		return st.Spec
 	case *ast.CreateTable:
-		if pr, ok := inner.As.(*ast.Predict); ok {
-			spec = pr.Spec
+		if pr, ok := st.As.(*ast.Predict); ok {
+			return pr.Spec
 		}
 	}
+	return nil
+}
+
+// explainSQL answers EXPLAIN (FORMAT SQL): one row, column sql.
+func (e *Engine) explainSQL(ctx context.Context, st *ast.Explain, params []any) (*Result, error) {
+	spec := predictSpecIn(st.Stmt)
 	if spec == nil {
 		return nil, planner.Errorf(st.At, planner.ErrUnsupported, "EXPLAIN (FORMAT SQL) shows the feature plan of a PREDICT: use it with PREDICT ..., CREATE MODEL ... AS PREDICT ... or CREATE TABLE ... AS PREDICT ...")
 	}

@@ -13,13 +13,7 @@ import (
 // cutoffs, windows, eligible counts and label balance per snapshot, and
 // the feature plan.
 func (e *Engine) explainPredict(ctx context.Context, st ast.Stmt, params []any) (*Result, error) {
-	var spec *ast.PredictSpec
-	switch st := st.(type) {
-	case *ast.Predict:
-		spec = st.Spec
-	case *ast.CreateModel:
-		spec = st.Spec
-	}
+	spec := predictSpecIn(st)
 	b := e.binder(params)
 	defer b.Release()
 	p, err := e.prepare(b, spec)

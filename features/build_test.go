@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -688,7 +689,7 @@ func TestBuildSelect(t *testing.T) {
 				want = append(want, int32(p))
 			}
 		}
-		if len(want) == 0 || !equalInt32(s.Rows, want) || s.X.Rows != len(want) || s.X.Cols != w+1 {
+		if len(want) == 0 || !slices.Equal(s.Rows, want) || s.X.Rows != len(want) || s.X.Cols != w+1 {
 			t.Fatalf("cutoff %d: rows %v (%dx%d), want %v", si, s.Rows, s.X.Rows, s.X.Cols, want)
 		}
 		for r, p := range s.Rows {
@@ -718,7 +719,7 @@ func TestBuildSelect(t *testing.T) {
 	spec.Dest = nil
 	i := total - 1
 	for si, s := range into.Snapshots {
-		if s.X.Rows != 0 || !equalInt32(s.Rows, sel.Snapshots[si].Rows) {
+		if s.X.Rows != 0 || !slices.Equal(s.Rows, sel.Snapshots[si].Rows) {
 			t.Fatalf("with Dest: snapshot %d has X %dx%d and rows %v", si, s.X.Rows, s.X.Cols, s.Rows)
 		}
 		for r := range s.Rows {
@@ -742,18 +743,6 @@ func TestBuildSelect(t *testing.T) {
 	if _, err := Build(context.Background(), spec, nil, fixedKeys(true, 1, 2), cut, nil); !errors.Is(err, stop) {
 		t.Errorf("Select's error: got %v", err)
 	}
-}
-
-func equalInt32(a, b []int32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Windows longer than 32-bit seconds (136 years) still work, with a

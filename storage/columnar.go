@@ -196,7 +196,7 @@ func pushDownNulls(mem memory.Allocator, parent *array.Struct, child arrow.Array
 // otherwise stay allocated for as long: on Parquet it was ~40% of the
 // data.
 func compact(mem memory.Allocator, arr arrow.Array) arrow.Array {
-	used, held := bufferBytes(arr.Data())
+	used, held := BufferBytes(arr.Data())
 	if held-used <= used/8+1024 {
 		return arr
 	}
@@ -236,9 +236,9 @@ func compactRecord(mem memory.Allocator, rec arrow.RecordBatch) arrow.RecordBatc
 	return out
 }
 
-// bufferBytes sums the used and the allocated bytes of d's buffers,
+// BufferBytes sums the used and the allocated bytes of d's buffers,
 // children and dictionary.
-func bufferBytes(d arrow.ArrayData) (used, held int64) {
+func BufferBytes(d arrow.ArrayData) (used, held int64) {
 	for _, b := range d.Buffers() {
 		if b != nil {
 			used += int64(b.Len())
@@ -246,14 +246,24 @@ func bufferBytes(d arrow.ArrayData) (used, held int64) {
 		}
 	}
 	for _, c := range d.Children() {
-		u, h := bufferBytes(c)
+		u, h := BufferBytes(c)
 		used, held = used+u, held+h
 	}
 	if d.DataType().ID() == arrow.DICTIONARY && d.Dictionary() != nil {
-		u, h := bufferBytes(d.Dictionary())
+		u, h := BufferBytes(d.Dictionary())
 		used, held = used+u, held+h
 	}
 	return used, held
+}
+
+// RecordBytes is the number of bytes rec's buffers use.
+func RecordBytes(rec arrow.RecordBatch) int64 {
+	var n int64
+	for _, c := range rec.Columns() {
+		u, _ := BufferBytes(c.Data())
+		n += u
+	}
+	return n
 }
 
 // copyRecord deep-copies rec into buffers allocated from mem.

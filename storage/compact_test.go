@@ -47,7 +47,7 @@ func TestLoadedBatchesHaveLittleSlack(t *testing.T) {
 			}
 			rows += int(rec.NumRows())
 			for _, c := range rec.Columns() {
-				u, h := bufferBytes(c.Data())
+				u, h := BufferBytes(c.Data())
 				used, held = used+u, held+h
 				arrays++
 			}

@@ -53,7 +53,6 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"runtime/pprof"
-	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -66,10 +65,12 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/cai-dev/cai"
+	"github.com/cai-dev/cai/bench/internal/measure"
 	"github.com/cai-dev/cai/examples/gen"
 	"github.com/cai-dev/cai/expr"
 	"github.com/cai-dev/cai/features"
 	"github.com/cai-dev/cai/ml"
+	"github.com/cai-dev/cai/storage"
 )
 
 var (
@@ -116,26 +117,6 @@ type stat struct {
 	Rows       int64   `json:"rows"`
 	Message    string  `json:"message"`
 	Error      string  `json:"error,omitempty"`
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
 }
 
 // procStatus returns a field of /proc/self/status in kB.
@@ -223,7 +204,7 @@ func child() error {
 			profiling = false
 		}
 		st := stat{Name: s.Name, Group: s.Group}
-		c0, t0 := cpuTime(), time.Now()
+		c0, t0 := measure.CPUTime(), time.Now()
 		if s.Query {
 			var rr interface {
 				Next() bool
@@ -251,7 +232,7 @@ func child() error {
 			st.Rows, st.Message = r.Rows, r.Message
 		}
 		st.WallMS = float64(time.Since(t0).Microseconds()) / 1e3
-		st.CPUMS = float64((cpuTime() - c0).Microseconds()) / 1e3
+		st.CPUMS = float64((measure.CPUTime() - c0).Microseconds()) / 1e3
 		st.HWMKB, st.RSSKB = procStatus("VmHWM"), procStatus("VmRSS")
 		st.ArrowBytes = alloc.cur.Load()
 		if err != nil {
@@ -262,7 +243,7 @@ func child() error {
 		}
 		// progress, so that a long run shows (and keeps) its finished steps
 		fmt.Fprintf(os.Stderr, "e2e child: %s: wall %.2f s, CPU %.2f s, VmHWM %d kB, Arrow %d B, %s%s (load %s)\n",
-			st.Name, st.WallMS/1e3, st.CPUMS/1e3, st.HWMKB, st.ArrowBytes, st.Message, st.Error, loadavg())
+			st.Name, st.WallMS/1e3, st.CPUMS/1e3, st.HWMKB, st.ArrowBytes, st.Message, st.Error, measure.LoadAvg())
 		if st.Error != "" {
 			break
 		}
@@ -342,7 +323,7 @@ func sizeOf(paths []string, cols []int) (tableSize, error) {
 		for rr.Next() {
 			rec := rr.RecordBatch()
 			ts.rows += rec.NumRows()
-			ts.arrowBytes += batchBytes(rec)
+			ts.arrowBytes += storage.RecordBytes(rec)
 		}
 		err = rr.Err()
 		rr.Release()
@@ -352,27 +333,6 @@ func sizeOf(paths []string, cols []int) (tableSize, error) {
 		}
 	}
 	return ts, nil
-}
-
-func batchBytes(rec arrow.RecordBatch) int64 {
-	var n int64
-	for _, c := range rec.Columns() {
-		n += dataBytes(c.Data())
-	}
-	return n
-}
-
-func dataBytes(d arrow.ArrayData) int64 {
-	var n int64
-	for _, b := range d.Buffers() {
-		if b != nil {
-			n += int64(b.Len())
-		}
-	}
-	for _, c := range d.Children() {
-		n += dataBytes(c)
-	}
-	return n
 }
 
 // load reads columns of the event files as 64k-row batches.
@@ -559,13 +519,13 @@ func runML(ds *dataset, asOfUS int64) (*mlResult, error) {
 	Xt, yt = ml.Matrix{}, nil
 	// scoring matrix at AS OF (timed: feature building alone)
 	runtime.GC()
-	c0, t1 := cpuTime(), time.Now()
+	c0, t1 := measure.CPUTime(), time.Now()
 	res, err := features.Build(ctx, spec, recs, features.NewKeys(false), []int64{asOfUS}, nil)
 	if err != nil {
 		return nil, err
 	}
 	X, _ := eligibleMatrix(res, res.Snapshots[0])
-	m.featWall, m.featCPU = time.Since(t1), cpuTime()-c0
+	m.featWall, m.featCPU = time.Since(t1), measure.CPUTime()-c0
 	cols := res.Layout.Columns
 	res = nil
 	m.rows, m.cols, m.trainRows = X.Rows, X.Cols, tr.X.Rows
@@ -589,14 +549,14 @@ func runML(ds *dataset, asOfUS int64) (*mlResult, error) {
 		defer pprof.StopCPUProfile()
 	}
 	runtime.GC()
-	c0, t3 := cpuTime(), time.Now()
+	c0, t3 := measure.CPUTime(), time.Now()
 	p := model.Predict(X)
-	m.predWall, m.predCPU = time.Since(t3), cpuTime()-c0
+	m.predWall, m.predCPU = time.Since(t3), measure.CPUTime()-c0
 	_ = p
 	runtime.GC()
-	c0, t4 := cpuTime(), time.Now()
+	c0, t4 := measure.CPUTime(), time.Now()
 	a := model.Attribute(X, model.Reference(), 0)
-	m.attrWall, m.attrCPU = time.Since(t4), cpuTime()-c0
+	m.attrWall, m.attrCPU = time.Since(t4), measure.CPUTime()-c0
 	_ = a
 	return &m, nil
 }
@@ -619,7 +579,7 @@ func main() {
 		dir = filepath.Join(os.TempDir(), fmt.Sprintf("cai-e2e-%dx%d", nprof, *daysF))
 	}
 	fmt.Printf("date %s UTC, go %s %s/%s, nproc %d, GOMAXPROCS %d, load average at start %s\n",
-		time.Now().UTC().Format("2006-01-02 15:04"), runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), loadavg())
+		time.Now().UTC().Format("2006-01-02 15:04"), runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), measure.LoadAvg())
 
 	ds, genTime, err := ensureData(cfg, dir, *filesF)
 	if err != nil {
@@ -666,7 +626,7 @@ func main() {
 	if *cpuprofF != "" {
 		args = append(args, "-cpuprofile", *cpuprofF)
 	}
-	loadBefore := loadavg()
+	loadBefore := measure.LoadAvg()
 	var runs []*childRun
 	var cr *childRun
 	var childErr error
@@ -682,7 +642,7 @@ func main() {
 			break
 		}
 	}
-	loadAfter := loadavg()
+	loadAfter := measure.LoadAvg()
 	if cr == nil {
 		log.Fatalf("no child run finished: %v", childErr)
 	}
@@ -713,7 +673,7 @@ func main() {
 	if *mlF {
 		end := cfg.End().UnixMicro()
 		mr, err = runML(ds, end)
-		loadML = loadavg()
+		loadML = measure.LoadAvg()
 		if err != nil {
 			log.Printf("ml: %v", err)
 		}
@@ -819,13 +779,6 @@ func main() {
 // peak RSS over the child runs, then the end-to-end medians and every
 // run's end-to-end numbers.
 func printMedians(runs []*childRun, arrowTotal int64) {
-	med := func(v []float64) float64 {
-		sort.Float64s(v)
-		if len(v)%2 == 1 {
-			return v[len(v)/2]
-		}
-		return (v[len(v)/2-1] + v[len(v)/2]) / 2
-	}
 	fmt.Printf("\nMedians of %d runs:\n\n| step | wall (s) | CPU user+sys (s) | VmHWM after (MB) |\n|---|---:|---:|---:|\n", len(runs))
 	for i, st := range runs[0].stats {
 		var w, c, h []float64
@@ -836,7 +789,7 @@ func printMedians(runs []*childRun, arrowTotal int64) {
 				h = append(h, float64(r.stats[i].HWMKB)*1024/1e6)
 			}
 		}
-		fmt.Printf("| %s | %.2f | %.2f | %.0f |\n", st.Name, med(w), med(c), med(h))
+		fmt.Printf("| %s | %.2f | %.2f | %.0f |\n", st.Name, measure.Median(w), measure.Median(c), measure.Median(h))
 	}
 	var w, c, h []float64
 	var each []string
@@ -851,8 +804,8 @@ func printMedians(runs []*childRun, arrowTotal int64) {
 		w, c, h = append(w, rw), append(c, rc), append(h, float64(peak))
 		each = append(each, fmt.Sprintf("%.1f s / %.1f CPU-s / %.0f MB", rw, rc, float64(peak)/1e6))
 	}
-	hm := med(h)
-	fmt.Printf("| **end to end (median)** | **%.2f** | **%.2f** | **%.0f** (%.2fx the Arrow size) |\n", med(w), med(c), hm/1e6, hm/float64(arrowTotal))
+	hm := measure.Median(h)
+	fmt.Printf("| **end to end (median)** | **%.2f** | **%.2f** | **%.0f** (%.2fx the Arrow size) |\n", measure.Median(w), measure.Median(c), hm/1e6, hm/float64(arrowTotal))
 	fmt.Printf("\nEach run, end to end (wall / CPU / peak RSS): %s\n", strings.Join(each, "; "))
 }
 

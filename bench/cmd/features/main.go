@@ -40,9 +40,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
-	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -53,6 +51,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/cai-dev/cai"
+	"github.com/cai-dev/cai/bench/internal/measure"
 	"github.com/cai-dev/cai/examples/gen"
 	"github.com/cai-dev/cai/expr"
 	"github.com/cai-dev/cai/features"
@@ -63,20 +62,6 @@ const (
 	lookback = 365 * day
 	window   = 30 * day
 )
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func median(d []time.Duration) time.Duration {
-	s := append([]time.Duration(nil), d...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[len(s)/2]
-}
 
 // load reads the feature columns of the events file as 64k-row batches.
 func load(path string) ([]arrow.RecordBatch, *arrow.Schema, error) {
@@ -420,8 +405,8 @@ type timing struct {
 
 var warmup = flag.Bool("warmup", true, "run each engine once before the measured runs")
 
-// measure runs f once to warm up (unless -warmup=false), then runs times.
-func measure(name string, runs int, f func() error) (*timing, error) {
+// timeRuns runs f once to warm up (unless -warmup=false), then runs times.
+func timeRuns(name string, runs int, f func() error) (*timing, error) {
 	t := &timing{name: name}
 	first := -1
 	if !*warmup {
@@ -429,12 +414,12 @@ func measure(name string, runs int, f func() error) (*timing, error) {
 	}
 	for i := first; i < runs; i++ {
 		runtime.GC()
-		w, c := time.Now(), cpuTime()
+		w, c := time.Now(), measure.CPUTime()
 		if err := f(); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if i >= 0 {
-			t.w, t.cpu = append(t.w, time.Since(w)), append(t.cpu, cpuTime()-c)
+			t.w, t.cpu = append(t.w, time.Since(w)), append(t.cpu, measure.CPUTime()-c)
 		}
 	}
 	log.Printf("%s: wall %v cpu %v", name, t.w, t.cpu)
@@ -507,7 +492,7 @@ func main() {
 	}
 	sp := spec(schema)
 	var res *features.Result
-	caiT, err := measure("cai features.Build", *runs, func() error {
+	caiT, err := timeRuns("cai features.Build", *runs, func() error {
 		res = nil
 		var err error
 		res, err = features.Build(ctx, sp, recs, features.NewKeys(false), cutoffs, nil)
@@ -520,7 +505,7 @@ func main() {
 		pprof.StopCPUProfile()
 	}
 	if *caiOnly {
-		fmt.Printf("cai features.Build: %d events, median wall %.0f ms, CPU %.0f ms, %.2f M events/CPU-s\n", events, ms(median(caiT.w)), ms(median(caiT.cpu)), float64(events)/1e6/median(caiT.cpu).Seconds())
+		fmt.Printf("cai features.Build: %d events, median wall %.0f ms, CPU %.0f ms, %.2f M events/CPU-s\n", events, ms(measure.Median(caiT.w)), ms(measure.Median(caiT.cpu)), float64(events)/1e6/measure.Median(caiT.cpu).Seconds())
 		return
 	}
 	caiS := caiSums(res)
@@ -552,7 +537,7 @@ func main() {
 		}
 	}
 	rows := []*timing{caiT}
-	engT, err := measure("DuckDB, the engine's SQL (EXPLAIN (FORMAT SQL), 4 cutoffs in one query)", *runs, func() error {
+	engT, err := timeRuns("DuckDB, the engine's SQL (EXPLAIN (FORMAT SQL), 4 cutoffs in one query)", *runs, func() error {
 		_, err := ddb.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE f AS "+planSQL)
 		return err
 	})
@@ -572,7 +557,7 @@ func main() {
 			q    func(int64) string
 		}{{"DuckDB, hand-written (a): one GROUP BY per cutoff, FILTER per aggregate", duckSQL}, {"DuckDB, hand-written (b): GROUP BY (profile, type) then pivot", duckPivotSQL}} {
 			var check [][2]float64
-			t, err := measure(hw.name, *runs, func() error {
+			t, err := timeRuns(hw.name, *runs, func() error {
 				check = check[:0]
 				for _, cut := range cutoffs {
 					// Materialise inside DuckDB (like cai's in-memory
@@ -614,13 +599,13 @@ func main() {
 	fmt.Println("| engine | wall (ms) | CPU (ms) | M events/s (wall) | M events/CPU-s |")
 	fmt.Println("|---|---:|---:|---:|---:|")
 	for _, r := range rows {
-		fmt.Printf("| %s | %.0f | %.0f | %.2f | %.2f |\n", r.name, ms(median(r.w)), ms(median(r.cpu)), eps(median(r.w)), eps(median(r.cpu)))
+		fmt.Printf("| %s | %.0f | %.0f | %.2f | %.2f |\n", r.name, ms(measure.Median(r.w)), ms(measure.Median(r.cpu)), eps(measure.Median(r.w)), eps(measure.Median(r.cpu)))
 	}
 	fmt.Println()
 	for _, r := range rows[1:] {
-		fmt.Printf("cai throughput / %s: wall %.1fx, CPU %.1fx\n", r.name, ms(median(r.w))/ms(median(caiT.w)), ms(median(r.cpu))/ms(median(caiT.cpu)))
+		fmt.Printf("cai throughput / %s: wall %.1fx, CPU %.1fx\n", r.name, ms(measure.Median(r.w))/ms(measure.Median(caiT.w)), ms(measure.Median(r.cpu))/ms(measure.Median(caiT.cpu)))
 	}
-	gbs := float64(bytes) / median(caiT.w).Seconds() / 1e9
+	gbs := float64(bytes) / measure.Median(caiT.w).Seconds() / 1e9
 	fmt.Printf("cai reads %.0f MB of columns: %.2f GB/s\n", float64(bytes)/1e6, gbs)
 }
 

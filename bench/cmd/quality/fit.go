@@ -11,12 +11,11 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
-	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/cai-dev/cai/bench/internal/measure"
 	"github.com/cai-dev/cai/ml"
 )
 
@@ -47,30 +46,21 @@ func fitOnly(path string, runs int, opt ml.Options, profile string) (wall, cpu f
 	var walls, cpus []float64
 	for r := range runs {
 		runtime.GC()
-		t0, c0 := time.Now(), cpuTime()
+		t0, c0 := time.Now(), measure.CPUTime()
 		m, err := ml.Train(context.Background(), cols, sets[0], sets[1], opt)
 		if err != nil {
 			return 0, 0, err
 		}
-		wall, cpu := time.Since(t0).Seconds(), (cpuTime() - c0).Seconds()
+		wall, cpu := time.Since(t0).Seconds(), (measure.CPUTime() - c0).Seconds()
 		walls, cpus = append(walls, wall), append(cpus, cpu)
 		ev := ml.Evaluate(sets[2].Y, m.Predict(sets[2].X))
 		info := m.Info()
 		fmt.Printf("run %d: fit %.2fs wall, %.2fs CPU; %d epochs (best %d), val loss %.5f; test AUC %.4f, PR-AUC %.4f, log loss %.4f\n",
 			r+1, wall, cpu, info.Epochs, info.BestEpoch, info.ValLoss, ev.AUC, ev.PRAUC, ev.LogLoss)
 	}
-	wall, cpu = median(walls), median(cpus)
+	wall, cpu = measure.Median(walls), measure.Median(cpus)
 	fmt.Printf("median of %d: fit %.2fs wall, %.2fs CPU\n", runs, wall, cpu)
 	return wall, cpu, nil
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s) == 0 {
-		return math.NaN()
-	}
-	return s[len(s)/2]
 }
 
 // columnKind infers the ml.Kind the engine gives a feature column from its
@@ -143,13 +133,4 @@ func readSplits(path string) ([]ml.Column, [3]ml.Dataset, error) {
 		d.Y = append(d.Y, y)
 	}
 	return cols, sets, nil
-}
-
-// cpuTime returns the process's user+system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

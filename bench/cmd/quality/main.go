@@ -54,6 +54,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/cai-dev/cai"
+	"github.com/cai-dev/cai/bench/internal/measure"
 	"github.com/cai-dev/cai/examples/gen"
 	"github.com/cai-dev/cai/ml"
 )
@@ -201,8 +202,8 @@ func main() {
 // exported matrix, and prints the table.
 func runDataset(ctx context.Context, title, setup, model, name, feat, peers string, seed int64) {
 	fmt.Printf("== %s\n", title)
-	fmt.Printf("load average at start: %s\n", loadavg())
-	defer func() { fmt.Printf("load average at end: %s\n\n", loadavg()) }()
+	fmt.Printf("load average at start: %s\n", measure.LoadAvg())
+	defer func() { fmt.Printf("load average at end: %s\n\n", measure.LoadAvg()) }()
 	db, err := cai.Open(cai.Options{})
 	check(err)
 	defer db.Close()
@@ -479,19 +480,6 @@ func locate(rel string) string {
 		}
 	}
 	return rel
-}
-
-// loadavg returns the 1, 5 and 15 minute load averages (Linux), or "?".
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
 }
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

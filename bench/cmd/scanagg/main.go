@@ -21,7 +21,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -33,6 +32,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/cai-dev/cai"
+	"github.com/cai-dev/cai/bench/internal/measure"
 )
 
 const (
@@ -234,22 +234,6 @@ func runDuck(ctx context.Context, db *sql.DB, q string) (result, error) {
 	return res, rows.Err()
 }
 
-// cpuTime is the process's user+system CPU time so far: with other load
-// on the machine it is steadier than wall time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func median(d []time.Duration) time.Duration {
-	s := append([]time.Duration(nil), d...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[len(s)/2]
-}
-
 func relClose(a, b float64) bool {
 	if a == b {
 		return true
@@ -354,26 +338,26 @@ func main() {
 		// One warm-up run each, then measured runs.
 		for i := -1; i < *runs; i++ {
 			runtime.GC()
-			t, c := time.Now(), cpuTime()
+			t, c := time.Now(), measure.CPUTime()
 			cres, err = runCai(ctx, cdb, q.sql)
 			if err != nil {
 				log.Fatalf("cai %s: %v", q.name, err)
 			}
 			if i >= 0 {
 				ct = append(ct, time.Since(t))
-				cc = append(cc, cpuTime()-c)
+				cc = append(cc, measure.CPUTime()-c)
 			}
 		}
 		for i := -1; i < *runs; i++ {
 			runtime.GC()
-			t, c := time.Now(), cpuTime()
+			t, c := time.Now(), measure.CPUTime()
 			dres, err = runDuck(ctx, ddb, q.sql)
 			if err != nil {
 				log.Fatalf("duckdb %s: %v", q.name, err)
 			}
 			if i >= 0 {
 				dt = append(dt, time.Since(t))
-				dc = append(dc, cpuTime()-c)
+				dc = append(dc, measure.CPUTime()-c)
 			}
 		}
 		log.Printf("%s wall: cai %v, duckdb %v; cpu: cai %v, duckdb %v", q.name, ct, dt, cc, dc)
@@ -381,7 +365,7 @@ func main() {
 			log.Printf("MISMATCH: %v", err)
 			allMatch = false
 		}
-		table = append(table, row{q.name, median(ct), median(dt), median(cc), median(dc)})
+		table = append(table, row{q.name, measure.Median(ct), measure.Median(dt), measure.Median(cc), measure.Median(dc)})
 	}
 	if allMatch {
 		fmt.Println("results match")
