@@ -103,28 +103,23 @@ func (e *Engine) computeFeatures(ctx context.Context, p *prepared, eventTypes []
 	}
 	fs := &featureSet{keys: keys}
 	// Build calls Select (eligibility, then pick) before it builds any
-	// row; Dest forwards to where the picker puts rows, or is cleared so
-	// that the rows land in Snapshot.X.
+	// row; dest, when the picker gives one, is where the rows go.
 	var dest func(s, r int) []float64
-	spec.Dest = func(s, r int) []float64 { return dest(s, r) }
-	spec.Select = func(res *features.Result) ([][]int32, error) {
+	spec.Select = func(res *features.Result) ([][]int32, func(s, r int) []float64, error) {
 		for _, s := range res.Snapshots {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			sd := &snapshotData{cutoff: s.Cutoff, label: s.Label}
 			var err error
 			if sd.eligible, err = e.eligibility(p, res.Layout, s, where); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			fs.snaps = append(fs.snaps, sd)
 		}
-		rows, d := pick(fs.snaps, keys, res.Layout.Width()+spec.Pad)
-		if d == nil {
-			spec.Dest = nil
-		}
-		dest = d
-		return rows, nil
+		var rows [][]int32
+		rows, dest = pick(fs.snaps, keys, res.Layout.Width()+spec.Pad)
+		return rows, dest, nil
 	}
 	res, err := features.Build(ctx, spec, p.events.Batches, keys, cutoffs, func(done, total int64) {
 		e.progress("building features", done, total)

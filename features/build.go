@@ -67,7 +67,7 @@ type Result struct {
 // summarize then gives every profile's labels, extra aggregates and
 // lookback counts; Spec.Select picks the rows to build from those, and
 // finish turns the state of the picked rows into feature rows (in
-// Snapshot.X, or where Spec.Dest says) and drops the state. Times in the
+// Snapshot.X, or where Select's dest says) and drops the state. Times in the
 // state are whole seconds (see kstate).
 
 // kstate is one tracked kind of one profile at one cutoff: event counts
@@ -136,6 +136,7 @@ type builder struct {
 	extras []sumN   // [p][snapshot][extra]
 	labels [][]float64
 	rowOf  [][]int32 // per snapshot: profile -> X row, -1 = not selected; nil = all
+	dest   func(s, r int) []float64
 }
 
 // pass1 is what the first pass keeps of one batch.
@@ -305,7 +306,7 @@ func Build(ctx context.Context, spec *Spec, batches []arrow.RecordBatch, keys *K
 	var rows [][]int32
 	if spec.Select != nil {
 		var err error
-		if rows, err = spec.Select(b.res); err != nil {
+		if rows, b.dest, err = spec.Select(b.res); err != nil {
 			return nil, err
 		}
 		if err := checkRows(rows, b.nsnap, b.n); err != nil {
@@ -840,7 +841,7 @@ func (b *builder) finish(rows [][]int32) {
 			continue
 		}
 		s.Rows = rows[si]
-		if b.spec.Dest == nil {
+		if b.dest == nil {
 			s.X = ml.NewMatrix(len(s.Rows), b.width+b.spec.Pad)
 		}
 		rowOf := make([]int32, b.n)
@@ -863,8 +864,8 @@ func (b *builder) finishRange(lo, hi int) {
 	snaps := b.res.Snapshots
 	row := make([]int, S) // each snapshot's X row of profile p, or -1
 	dest := func(si int, s *Snapshot) []float64 {
-		if b.spec.Dest != nil {
-			return b.spec.Dest(si, row[si])[:stride]
+		if b.dest != nil {
+			return b.dest(si, row[si])[:stride]
 		}
 		return s.X.Data[row[si]*stride : (row[si]+1)*stride]
 	}

@@ -661,7 +661,8 @@ func TestBuildSelect(t *testing.T) {
 	spec := boundarySpec(t)
 	spec.Pad = 1
 	var seen [][2]float64
-	spec.Select = func(res *Result) ([][]int32, error) {
+	var dest func(s, r int) []float64 // nil: rows in Snapshot.X
+	spec.Select = func(res *Result) ([][]int32, func(s, r int) []float64, error) {
 		rows := make([][]int32, len(res.Snapshots))
 		for si, s := range res.Snapshots {
 			if s.X.Rows != 0 {
@@ -674,7 +675,7 @@ func TestBuildSelect(t *testing.T) {
 				}
 			}
 		}
-		return rows, nil
+		return rows, dest, nil
 	}
 	sel := build(t, spec, evs, 4, nil, cut)
 	w := full.Layout.Width()
@@ -701,14 +702,15 @@ func TestBuildSelect(t *testing.T) {
 			}
 		}
 	}
-	// Dest: the same rows, written where the caller says (here: one
+	// dest: the same rows, written where the caller says (here: one
 	// matrix for both snapshots, rows in reverse).
 	total := 0
 	for _, s := range sel.Snapshots {
 		total += len(s.Rows)
 	}
 	dst := make([]float64, total*(w+1))
-	spec.Dest = func(si, r int) []float64 {
+	seen = nil
+	dest = func(si, r int) []float64 {
 		i := total - 1 - r
 		if si == 1 {
 			i -= len(sel.Snapshots[0].Rows)
@@ -716,7 +718,6 @@ func TestBuildSelect(t *testing.T) {
 		return dst[i*(w+1) : (i+1)*(w+1)]
 	}
 	into := build(t, spec, evs, 4, nil, cut)
-	spec.Dest = nil
 	i := total - 1
 	for si, s := range into.Snapshots {
 		if s.X.Rows != 0 || !slices.Equal(s.Rows, sel.Snapshots[si].Rows) {
@@ -733,13 +734,13 @@ func TestBuildSelect(t *testing.T) {
 		}
 	}
 	for _, bad := range [][][]int32{{{0}}, {{1, 0}, {}}, {{0}, {9}}, {{-1}, {}}} {
-		spec.Select = func(*Result) ([][]int32, error) { return bad, nil }
+		spec.Select = func(*Result) ([][]int32, func(s, r int) []float64, error) { return bad, nil, nil }
 		if _, err := Build(context.Background(), spec, nil, fixedKeys(true, 1, 2), cut, nil); err == nil {
 			t.Errorf("Select returning %v accepted", bad)
 		}
 	}
 	stop := errors.New("stop")
-	spec.Select = func(*Result) ([][]int32, error) { return nil, stop }
+	spec.Select = func(*Result) ([][]int32, func(s, r int) []float64, error) { return nil, nil, stop }
 	if _, err := Build(context.Background(), spec, nil, fixedKeys(true, 1, 2), cut, nil); !errors.Is(err, stop) {
 		t.Errorf("Select's error: got %v", err)
 	}

@@ -52,15 +52,14 @@ type Spec struct {
 	// yet. It returns, per snapshot, the ascending profile indexes whose
 	// feature rows to build (Snapshot.Rows); other rows are never
 	// materialised, which is what keeps a large population's training
-	// sample and scoring in memory. An error stops Build.
-	Select func(res *Result) ([][]int32, error)
-	// Dest, with Select, gives the slice (at least Layout.Width() + Pad
-	// long) that receives the feature row of the r-th selected profile
-	// of snapshot s, so that rows go straight where the caller wants
-	// them (the engine: its train/validation/test matrices); Snapshot.X
-	// then stays empty. It is called from several goroutines, once per
-	// (s, r), and must return disjoint slices.
-	Dest func(s, r int) []float64
+	// sample and scoring in memory. It may also return dest, which gives
+	// the slice (at least Layout.Width() + Pad long) that receives the row
+	// of the r-th selected profile of snapshot s, so rows go straight where
+	// the caller wants them (the engine: its train/validation/test
+	// matrices) and Snapshot.X stays empty; dest is called from several
+	// goroutines, once per (s, r), and must return disjoint slices. An
+	// error stops Build.
+	Select func(res *Result) (rows [][]int32, dest func(s, r int) []float64, err error)
 }
 
 // Layout names the columns of the automatic feature matrix.
